@@ -1,0 +1,216 @@
+"""Assemble the manual: profile + pack + templates -> one document tree.
+
+The pack decides the chapters (its elements, in its order and words); each chapter opens
+with what that partner's auditor looks for, then renders the topics the pack places there.
+Front matter and appendices are templates too, so all prose lives in manual_templates/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from generator.advisor import pack_for
+from generator.catalog import Catalog
+from generator.context import BuildFacts, build_context
+from generator.document import Callout, Cover, Document, Section, bullets, para
+from generator.errors import UserError
+from generator.forms_build import applies
+from generator.forms_catalog import load_forms
+from generator.markdown_tree import parse_markdown
+from generator.profile import Profile
+from generator.templating import make_environment, render
+
+FRONT = ("about", "company", "document_control")
+APPENDICES = ("hazard_register", "forms", "cross_reference", "certification_plan", "references")
+MAX_LOGO_BYTES = 2_000_000
+
+
+def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = None) -> BuildFacts:
+    """Resolve the pack, province, hazards and forms a profile builds with."""
+    pack = pack_for(catalog, profile)
+    hazards = tuple(sorted((catalog.hazards[h] for h in profile.hazards), key=lambda h: h.name.lower()))
+    forms = tuple(f for f in load_forms().values() if applies(f, hazards))
+    return BuildFacts(
+        profile=profile,
+        pack=pack,
+        jur=catalog.jurisdictions[profile.company.province],
+        hazards=hazards,
+        forms=forms,
+        date=profile.document.date or today or dt.date.today(),
+        revision=profile.document.revision,
+    )
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _key_children(section: Section, prefix: str) -> None:
+    for child in section.children:
+        child.key = f"{prefix}/{_slug(child.title)}"
+        _key_children(child, child.key)
+
+
+class ManualAssembler:
+    """Renders the templates of one build into sections."""
+
+    def __init__(self, facts: BuildFacts, catalog: Catalog):
+        self.facts = facts
+        self.catalog = catalog
+        pack_dir = catalog.pack_dirs[facts.pack.id]
+        self.root = catalog.root
+        self.env = make_environment([pack_dir, catalog.root])
+        self.context = build_context(facts, catalog)
+
+    def render_sections(self, name: str, level: int, extra: dict[str, Any] | None = None) -> list[Section]:
+        context = dict(self.context, **(extra or {}))
+        text = render(self.env, name, context, display_root=self.root.parent)
+        parsed = parse_markdown(text, level, f"manual_templates/{name}")
+        if parsed.blocks and parsed.sections:
+            parsed.sections[0].blocks[:0] = parsed.blocks
+        return parsed.sections
+
+    def front(self) -> list[Section]:
+        out: list[Section] = []
+        for name in FRONT:
+            for section in self.render_sections(f"front/{name}.md", 1):
+                section.key = "front"
+                section.page_break = True
+                _key_children(section, f"front/{_slug(section.title)}")
+                out.append(section)
+        return out
+
+    def chapters(self) -> list[Section]:
+        pack = self.facts.pack
+        out = []
+        for element in pack.elements:
+            chapter = Section(title=element.name, level=1, page_break=True, key=f"element/{element.id}")
+            looks = [para(f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}.", "small"), bullets(element.looks_for)]
+            chapter.blocks.append(Callout(tuple(looks), f"What the {pack.partner.short} auditor looks for", "auditor"))
+            for topic in element.topics:
+                for section in self.render_sections(f"sections/{topic}.md", 2):
+                    section.key = f"topic/{topic}"
+                    _key_children(section, section.key)
+                    chapter.children.append(section)
+            out.append(chapter)
+        return out
+
+    def appendices(self, document: Document) -> list[Section]:
+        extra = {"xref": self._cross_reference(document), "plan": self._certification_plan()}
+        out = []
+        for name in APPENDICES:
+            for section in self.render_sections(f"appendices/{name}.md", 1, extra):
+                section.key = f"appendix/{name}"
+                section.page_break = True
+                _key_children(section, section.key)
+                out.append(section)
+        return out
+
+    def _certification_plan(self) -> dict[str, Any]:
+        """Dates for the certification timeline, counted from the program start."""
+        facts = self.facts
+        start = facts.profile.document.program_start or facts.date
+        records = facts.pack.requirements.records_before_audit
+        minimum = records.minimum_months or 3
+        full = records.full_months or 12
+        first = _add_months(start, max(minimum, 1))
+        years = []
+        for item in facts.pack.requirements.audit_cycle:
+            due = _add_months(_add_months(start, full), 12 * (item.year - 1))
+            years.append({"year": item.year, "audit": item.audit, "who": item.who or "", "due": due.isoformat()})
+        return {
+            "start": start.isoformat(),
+            "minimum_months": minimum,
+            "full_months": full,
+            "earliest_audit": first.isoformat(),
+            "full_audit": _add_months(start, full).isoformat(),
+            "years": years,
+        }
+
+    def _cross_reference(self, document: Document) -> list[dict[str, Any]]:
+        """Each element with the manual sections and forms that give evidence for it."""
+        by_key = {s.key: s for s in document.all_sections()}
+        forms = self.context["forms"]
+        rows = []
+        for element in self.facts.pack.elements:
+            chapter = by_key.get(f"element/{element.id}")
+            sections = [c.heading for c in chapter.children] if chapter else []
+            rows.append({
+                "number": element.number,
+                "name": element.name,
+                "chapter": chapter.heading if chapter else "",
+                "sections": sections,
+                "forms": [forms[f]["ref"] for f in element.forms if f in forms],
+                "verified": element.verified,
+            })
+        return rows
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved forward by whole months (clamped to the month's last day)."""
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def load_logo(profile: Profile, base: Path) -> tuple[bytes | None, str]:
+    """Read the profile's logo (PNG or JPEG) so it can be embedded; never fetched later."""
+    if not profile.company.logo:
+        return None, ""
+    path = (base / profile.company.logo).resolve()
+    try:
+        data = path.read_bytes()[: MAX_LOGO_BYTES + 1]
+    except OSError as exc:
+        raise UserError(f"company.logo: cannot read {profile.company.logo!r} ({exc.strerror})") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise UserError(f"company.logo: {profile.company.logo!r} is larger than 2 MB")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return data, "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return data, "image/jpeg"
+    raise UserError(f"company.logo: {profile.company.logo!r} is not a PNG or JPEG image")
+
+
+def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | None, str] = (None, "")) -> Document:
+    """The whole manual as a document tree, numbered."""
+    assembler = ManualAssembler(facts, catalog)
+    profile = facts.profile
+    pack = facts.pack
+    cover = Cover(
+        title=facts.title,
+        subtitle=f"Health and safety manual prepared for the {pack.partner.name} {pack.stream} audit",
+        company=profile.company.name,
+        lines=(
+            ("Province", facts.jur.name),
+            ("Certifying partner", f"{pack.partner.name} ({pack.partner.short})"),
+            ("Program stream", pack.stream),
+            ("Revision", str(facts.revision)),
+            ("Revision date", facts.date.isoformat()),
+            ("Approved by", profile.document.approved_by or profile.people.owner.name),
+        ),
+        logo=logo[0],
+        logo_type=logo[1],
+    )
+    document = Document(
+        title=facts.title,
+        company=profile.company.name,
+        revision=str(facts.revision),
+        date=facts.date.isoformat(),
+        sections=assembler.front() + assembler.chapters(),
+        cover=cover,
+        subject=f"{pack.partner.short} {pack.stream} health and safety manual",
+        keywords=("health and safety", pack.stream, pack.partner.short, facts.jur.name, *(h.name for h in facts.hazards)),
+    )
+    document.number()
+    document.sections += assembler.appendices(document)
+    document.number()
+    return document

@@ -1,0 +1,199 @@
+"""A whole build: profile -> manual and forms in Word and PDF, plus build.json.
+
+Everything is written into a staging folder inside the output folder first; only when the
+whole build has succeeded are the files moved into place, one rename each. A build that
+fails or is killed part-way leaves the previous outputs whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+from generator.assemble import assemble_manual, gather_facts, load_logo
+from generator.catalog import Catalog
+from generator.context import BuildFacts
+from generator.document import Document
+from generator.errors import UserError
+from generator.forms_build import FormContext, build_form
+from generator.profile import Profile, load_profile, profile_digest
+from generator.writers import docx_writer, pdf_writer
+
+FORMATS = ("docx", "pdf")
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out_dir: Path
+    files: list[str] = field(default_factory=list)
+    pages: int = 0
+    manifest: dict[str, Any] = field(default_factory=dict)
+    facts: BuildFacts | None = None
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """``"docx,pdf"`` -> ``("docx", "pdf")``; unknown formats are a user error."""
+    chosen = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise UserError(f"--format: unknown format {', '.join(bad) or text!r}; use docx, pdf or docx,pdf")
+    return chosen
+
+
+def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:
+    """What the forms need from a build."""
+    element_for_topic = {}
+    for element in facts.pack.elements:
+        for topic in element.topics:
+            element_for_topic[topic] = f"Element {element.number} {element.name}"
+    return FormContext(
+        company=facts.profile.company.name,
+        revision=str(facts.revision),
+        date=facts.date.isoformat(),
+        hazards=facts.hazards,
+        pack=facts.pack,
+        risk_matrix=catalog.risk_matrix,
+        element_for_topic=element_for_topic,
+        sites=tuple(s.name for s in facts.profile.sites),
+    )
+
+
+def form_documents(facts: BuildFacts, catalog: Catalog, only: tuple[str, ...] = ()) -> list[tuple[str, Document]]:
+    """(file stem, document) for each form in the build, optionally only some."""
+    known = {f.id: f for f in facts.forms}
+    if only:
+        from generator.validation import suggest
+
+        unknown = [n for n in only if n not in known]
+        if unknown:
+            raise UserError(f"--only: unknown form {unknown[0]!r}{suggest(unknown[0], known)} (forms: {', '.join(known)})")
+    ctx = form_context(facts, catalog)
+    return [(f.slug(), build_form(f, ctx)) for f in facts.forms if not only or f.id in only]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Staging:
+    """A private folder inside the output folder; committed by renames, or removed."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self.files: list[str] = []
+        self.pages: dict[str, int] = {}
+
+    def target(self, relative: str) -> Path:
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.files.append(relative)
+        return path
+
+    def commit(self) -> None:
+        for relative in self.files:
+            final = self.out_dir / relative
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.path / relative, final)
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def write_documents(staging: Staging, items: list[tuple[str, Document]], formats: tuple[str, ...], progress: Progress) -> None:
+    """Write each (relative stem, document) in every format into the staging folder."""
+    for stem, document in items:
+        if "docx" in formats:
+            progress(f"writing {stem}.docx")
+            docx_writer.write(document, staging.target(f"{stem}.docx"))
+        if "pdf" in formats:
+            progress(f"writing {stem}.pdf")
+            staging.pages[f"{stem}.pdf"] = pdf_writer.write(document, staging.target(f"{stem}.pdf"))
+
+
+def build(
+    profile_path: Path,
+    out_dir: Path,
+    catalog: Catalog,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> BuildResult:
+    """Build the manual, every form and build.json for the profile at ``profile_path``."""
+    progress = progress or (lambda _message: None)
+    profile = load_profile(profile_path, catalog)
+    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today)
+
+
+def build_profile(
+    profile: Profile,
+    profile_path: Path,
+    out_dir: Path,
+    catalog: Catalog,
+    formats: tuple[str, ...] = FORMATS,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
+) -> BuildResult:
+    """Build from an already validated profile."""
+    progress = progress or (lambda _message: None)
+    facts = gather_facts(profile, catalog, today)
+    logo = load_logo(profile, profile_path.parent)
+    progress("assembling the manual")
+    manual = assemble_manual(facts, catalog, logo)
+    items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
+    staging = Staging(out_dir)
+    try:
+        write_documents(staging, items, formats, progress)
+        manifest = _manifest(facts, profile, profile_path, staging)
+        target = staging.target("build.json")
+        target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts)
+
+
+def _manifest(facts: BuildFacts, profile: Profile, profile_path: Path, staging: Staging) -> dict[str, Any]:
+    files = []
+    for relative in staging.files:
+        path = staging.path / relative
+        entry: dict[str, Any] = {"path": relative, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        if relative in staging.pages:
+            entry["pages"] = staging.pages[relative]
+        files.append(entry)
+    pack = facts.pack
+    return {
+        "generator": {"name": "safety-manual", "version": __version__},
+        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "profile": {"path": str(profile_path), "digest": profile_digest(profile)},
+        "company": profile.company.name,
+        "province": profile.company.province,
+        "pack": {
+            "id": pack.id,
+            "partner": pack.partner.id,
+            "stream": pack.stream,
+            "protocol": pack.protocol.name,
+            "version": pack.protocol.version or "unversioned",
+        },
+        "revision": facts.revision,
+        "revision_date": facts.date.isoformat(),
+        "page_count": staging.pages.get("manual.pdf", 0),
+        "hazards": [h.id for h in facts.hazards],
+        "forms": [f.id for f in facts.forms],
+        "files": files,
+    }

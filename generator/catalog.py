@@ -1,0 +1,140 @@
+"""Load and cross-check the reference data: hazards, jurisdictions, industries, packs.
+
+Everything is validated at start-up, and every problem in every file is reported at once
+(file, line, key), so a broken content pack never produces a half-right manual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from generator.content_models import (
+    TOPICS,
+    Hazard,
+    Industry,
+    IndustryList,
+    Jurisdiction,
+    Pack,
+    RiskMatrix,
+)
+from generator.errors import ContentError, Problem
+from generator.paths import data_dir
+from generator.validation import suggest, validate_located
+from generator.yamlio import load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """All reference data, validated and indexed by id."""
+
+    root: Path
+    hazards: dict[str, Hazard]
+    jurisdictions: dict[str, Jurisdiction]
+    industries: dict[str, Industry]
+    packs: dict[str, Pack]
+    pack_dirs: dict[str, Path]
+    risk_matrix: RiskMatrix
+
+    def packs_for_partner(self, partner: str) -> list[Pack]:
+        """The packs (streams) a partner offers, in a stable order."""
+        return [p for p in self.packs.values() if p.partner.id == partner]
+
+    @property
+    def partners(self) -> dict[str, str]:
+        """Partner id -> partner name."""
+        return {p.partner.id: p.partner.name for p in self.packs.values()}
+
+
+def _load(model: type[M], path: Path, root: Path, problems: list[Problem]) -> M | None:
+    located = load_yaml(path, display=str(path.relative_to(root.parent)))
+    obj, found = validate_located(model, located)
+    problems.extend(found)
+    return obj
+
+
+def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = ()) -> Catalog:
+    """Read every content file under ``root`` (the manual_templates folder)."""
+    root = root or data_dir("manual_templates")
+    problems: list[Problem] = []
+
+    def load_all(folder: str, model: type[M]) -> dict[str, M]:
+        found: dict[str, M] = {}
+        for path in sorted((root / folder).glob("*.yaml")):
+            try:
+                obj = _load(model, path, root, problems)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            if obj is None:
+                continue
+            key = getattr(obj, "id")
+            if str(key).lower() != path.stem.lower():
+                problems.append(Problem(str(path.relative_to(root.parent)), 1, "id", f"id {key!r} must match the file name {path.stem!r}"))
+            found[key] = obj
+        return found
+
+    hazards = load_all("hazards", Hazard)
+    jurisdictions = load_all("jurisdictions", Jurisdiction)
+    industries_file = _load(IndustryList, root / "industries.yaml", root, problems)
+    industries = {i.id: i for i in industries_file.industries} if industries_file else {}
+    risk_matrix = _load(RiskMatrix, root / "risk_matrix.yaml", root, problems)
+
+    packs: dict[str, Pack] = {}
+    pack_dirs: dict[str, Path] = {}
+    for pack_dir in sorted((root / "packs").iterdir()) + [d for base in extra_pack_dirs for d in sorted(base.iterdir())]:
+        manifest = pack_dir / "pack.yaml"
+        if not manifest.is_file():
+            continue
+        pack = _load(Pack, manifest, root, problems)
+        if pack is None:
+            continue
+        if pack.id != pack_dir.name:
+            problems.append(Problem(str(manifest), 1, "id", f"id {pack.id!r} must match the folder name {pack_dir.name!r}"))
+        packs[pack.id] = pack
+        pack_dirs[pack.id] = pack_dir
+
+    problems += _cross_check(root, hazards, industries, packs, pack_dirs)
+    if problems:
+        raise ContentError("the content files have problems:", problems)
+    assert risk_matrix is not None
+    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix)
+
+
+def _cross_check(root: Path, hazards: dict[str, Hazard], industries: dict[str, Industry], packs: dict[str, Pack], pack_dirs: dict[str, Path]) -> list[Problem]:
+    problems: list[Problem] = []
+    for industry in industries.values():
+        for hazard_id in industry.hazards:
+            if hazard_id not in hazards:
+                problems.append(Problem("manual_templates/industries.yaml", None, f"{industry.id}.hazards", f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}"))
+    from generator.forms_catalog import FORM_IDS  # the form ids packs may name
+
+    for pack in packs.values():
+        where = f"manual_templates/packs/{pack.id}/pack.yaml"
+        placed: dict[str, str] = {}
+        for element in pack.elements:
+            for topic in element.topics:
+                if topic not in TOPICS:
+                    problems.append(Problem(where, None, f"elements.{element.id}.topics", f"unknown topic {topic!r}{suggest(topic, TOPICS)}"))
+                elif topic in placed:
+                    problems.append(Problem(where, None, f"elements.{element.id}.topics", f"topic {topic!r} is already placed in element {placed[topic]}"))
+                placed[topic] = element.id
+            for form in element.forms:
+                if form not in FORM_IDS:
+                    problems.append(Problem(where, None, f"elements.{element.id}.forms", f"unknown form {form!r}{suggest(form, FORM_IDS)}"))
+        for topic in TOPICS:
+            if topic not in placed:
+                problems.append(Problem(where, None, "elements", f"topic {topic!r} is not placed in any element"))
+    return problems
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    """The bundled catalog, loaded once per process."""
+    return load_catalog()

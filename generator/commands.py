@@ -1,0 +1,170 @@
+"""The sub-commands of ``safety-manual``; each returns an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from generator import __version__
+from generator.catalog import default_catalog
+from generator.cli import print_json
+from generator.errors import UserError
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from generator.profile import profile_schema
+
+    print_json(profile_schema())
+    return 0
+
+
+def cmd_packs(args: argparse.Namespace) -> int:
+    catalog = default_catalog()
+    packs = sorted(catalog.packs.values(), key=lambda p: (p.provinces[0], p.partner.id, p.stream))
+    if args.json:
+        print_json([
+            {
+                "id": p.id,
+                "partner": p.partner.id,
+                "partner_name": p.partner.name,
+                "stream": p.stream,
+                "provinces": p.provinces,
+                "sectors": p.sectors,
+                "min_workers": p.min_workers,
+                "max_workers": p.max_workers,
+                "protocol": p.protocol.name,
+                "protocol_version": p.protocol.version,
+                "elements": [{"number": e.number, "name": e.name, "verified": e.verified} for e in p.elements],
+            }
+            for p in packs
+        ])
+        return 0
+    table = Table(title="Certifying-partner packs")
+    for column in ("pack", "partner", "stream", "provinces", "sectors", "workers", "elements"):
+        table.add_column(column)
+    for p in packs:
+        size = f"{p.min_workers}-{p.max_workers}" if p.max_workers else f"{p.min_workers}+"
+        table.add_row(p.id, p.partner.short, p.stream, ", ".join(p.provinces), ", ".join(p.sectors), size, str(len(p.elements)))
+    Console().print(table)
+    return 0
+
+
+def cmd_hazards(args: argparse.Namespace) -> int:
+    catalog = default_catalog()
+    hazards = sorted(catalog.hazards.values(), key=lambda h: h.id)
+    if args.industry:
+        industry = catalog.industries.get(args.industry)
+        if industry is None:
+            from generator.validation import suggest
+
+            raise UserError(f"--industry: unknown industry {args.industry!r}{suggest(args.industry, catalog.industries)}")
+        hazards = [catalog.hazards[h] for h in industry.hazards]
+    if args.json:
+        print_json({
+            "hazards": [{"id": h.id, "name": h.name, "category": h.category, "equipment": h.equipment, "trades": h.trades} for h in hazards],
+            "industries": [{"id": i.id, "name": i.name, "sector": i.sector, "hazards": i.hazards} for i in catalog.industries.values()],
+        })
+        return 0
+    table = Table(title="Hazard library")
+    for column in ("id", "name", "category", "trades"):
+        table.add_column(column)
+    for h in hazards:
+        table.add_row(h.id, h.name, h.category, ", ".join(h.trades))
+    Console().print(table)
+    return 0
+
+
+def cmd_stream(args: argparse.Namespace) -> int:
+    from generator.advisor import advise
+
+    advice = advise(default_catalog(), args.province.upper(), args.workers, args.industry)
+    if args.json:
+        print_json(advice.as_dict())
+        return 0
+    console = Console()
+    console.print(f"[bold]Recommended stream: {advice.stream}[/bold]")
+    for reason in advice.reasons:
+        console.print(f"  - {reason}", markup=False)
+    for warning in advice.warnings:
+        console.print(f"  ! {warning}", markup=False)
+    if advice.packs:
+        table = Table(title=f"Partners serving {advice.province}")
+        for column in ("partner", "name", "pack", "stream"):
+            table.add_column(column)
+        for p in advice.packs:
+            table.add_row(p.partner.id, p.partner.name, p.id, p.stream)
+        console.print(table)
+    return 0
+
+
+def cmd_interview(args: argparse.Namespace) -> int:
+    from generator.profile import profile_from_text, save_profile
+    from generator.questionnaire import Interview, load_questionnaires
+    from generator.yamlio import dump_yaml, load_yaml
+
+    catalog = default_catalog()
+    output: Path = args.output
+    if output.exists() and not args.force:
+        raise UserError(f"{output}: already exists; use --force to replace it or -o to choose another file")
+    answers: dict = {}
+    name = "answers"
+    if args.answers:
+        located = load_yaml(args.answers)
+        if located.data is not None and not isinstance(located.data, dict):
+            raise UserError(f"{args.answers}: answers must be a mapping of question ids to answers")
+        answers = located.data or {}
+        name = str(args.answers)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    asker = None
+    if interactive:
+        from generator.prompting import ask
+
+        asker = ask
+    result = Interview(catalog, load_questionnaires(), answers, name).run(asker)
+    profile = profile_from_text(dump_yaml(result), catalog, name=name)
+    save_profile(profile, output, packs_version=__version__)
+    print(f"Profile written to {output}. Build the manual with: safety-manual build {output}")
+    return 0
+
+
+def _default_out(profile: Path, suffix: str) -> Path:
+    return Path(f"{profile.stem}-{suffix}")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.build import build, parse_formats
+
+    formats = parse_formats(args.format)
+    out = args.output or _default_out(args.profile, "manual")
+    console = Console(stderr=True)
+    with console.status("Building the manual...") as status:
+        result = build(args.profile, out, default_catalog(), formats, progress=lambda m: status.update(m))
+    console.print(f"Wrote {len(result.files)} files to {out}/ (manual: {result.pages} pages)", markup=False, highlight=False)
+    return 0
+
+
+def cmd_forms(args: argparse.Namespace) -> int:
+    from generator.assemble import gather_facts
+    from generator.build import Staging, form_documents, parse_formats, write_documents
+    from generator.profile import load_profile
+
+    catalog = default_catalog()
+    formats = parse_formats(args.format)
+    profile = load_profile(args.profile, catalog)
+    facts = gather_facts(profile, catalog)
+    only = tuple(n.strip() for n in args.only.split(",") if n.strip())
+    items = form_documents(facts, catalog, only)
+    out = args.output or _default_out(args.profile, "forms")
+    staging = Staging(out)
+    try:
+        write_documents(staging, items, formats, lambda _m: None)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    print(f"Wrote {len(staging.files)} form files to {out}/")
+    return 0

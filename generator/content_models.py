@@ -1,0 +1,314 @@
+"""Schemas of the reference data: hazards, jurisdictions, industries, packs, risk matrix.
+
+These mirror docs/authoring.md. Every record that states a legal or program fact carries
+``source`` and ``verified`` so the data says what is known and how well.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROVINCES = ("AB", "BC", "SK", "MB", "ON", "NB", "NS", "PE", "NL")
+
+TOPICS = (
+    "policy", "responsibilities", "worker_rights", "committee", "legislation",
+    "contractors_visitors", "procurement", "hazard_assessment", "hazard_control", "ppe",
+    "preventive_maintenance", "violence_harassment", "working_alone", "whmis",
+    "fitness_for_duty", "safe_work_practices", "safe_job_procedures", "company_rules",
+    "training", "communication", "inspections", "emergency_response", "first_aid",
+    "incident_investigation", "records_statistics", "program_administration",
+    "management_review",
+)  # fmt: skip
+
+HAZARD_CATEGORIES = (
+    "work_at_height", "equipment", "vehicles", "electrical", "excavation", "materials",
+    "chemical", "physical", "biological", "environment", "ergonomic", "psychosocial",
+    "fire_explosion", "general",
+)  # fmt: skip
+
+SECTORS = (
+    "construction", "oil_gas", "general", "manufacturing", "transportation", "agriculture",
+    "municipal",
+)  # fmt: skip
+
+STREAMS = ("SECOR", "Small COR", "COR")
+
+
+class Strict(BaseModel):
+    """Base: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(Strict):
+    ref: str
+    title: str | None = None
+    source: str | None = None
+    verified: bool = False
+    note: str | None = None
+
+
+class Sourced(Strict):
+    source: str | None = None
+    verified: bool = False
+    conflict: bool = False
+    note: str | None = None
+
+
+# --------------------------------------------------------------------------- hazards
+class Risk(Strict):
+    severity: int = Field(ge=1, le=5)
+    likelihood: int = Field(ge=1, le=5)
+
+
+class Controls(Strict):
+    elimination: list[str] = []
+    substitution: list[str] = []
+    engineering: list[str] = []
+    administrative: list[str] = []
+    ppe: list[str] = []
+
+
+class Procedure(Strict):
+    title: str
+    steps: list[str] = Field(min_length=3)
+
+
+class TrainingItem(Strict):
+    name: str
+    who: str
+    refresh: str | None = None
+
+
+class Inspection(Strict):
+    frequency: str
+    items: list[str] = Field(min_length=3)
+
+
+class ToolboxTalk(Strict):
+    points: list[str] = Field(min_length=3)
+    questions: list[str] = Field(min_length=2)
+
+
+class Hazard(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    category: Literal[HAZARD_CATEGORIES]  # type: ignore[valid-type]
+    trades: list[str] = []
+    equipment: bool = False
+    description: str
+    who_is_at_risk: str
+    harms: list[str] = Field(min_length=1)
+    risk: Risk
+    controls: Controls
+    ppe: list[str] = []
+    safe_work_practice: list[str] = Field(min_length=5)
+    safe_job_procedure: Procedure | None = None
+    training: list[TrainingItem] = []
+    inspection: Inspection
+    toolbox_talk: ToolboxTalk
+    emergency: list[str] = []
+    legislation: dict[Literal[PROVINCES], list[Citation]] = {}  # type: ignore[valid-type]
+    sources: list[str] = []
+
+
+# --------------------------------------------------------------------- jurisdictions
+class Statute(Sourced):
+    name: str
+    citation: str | None = None
+    short: str | None = None
+
+
+class Legislation(Strict):
+    act: Statute
+    regulations: list[Statute] = []
+
+
+class Body(Sourced):
+    name: str
+    short: str | None = None
+    contact: str | None = None
+    website: str | None = None
+
+
+class WorkerRight(Strict):
+    right: Literal["know", "participate", "refuse", "reprisal"]
+    summary: str
+    citation: Citation | None = None
+
+
+class Committee(Sourced):
+    committee_min_workers: int | None = None
+    representative_min_workers: int | None = None
+    representative_max_workers: int | None = None
+    committee_name: str | None = None
+    representative_name: str | None = None
+    meeting_frequency: str | None = None
+    training: str | None = None
+    citation: Citation | None = None
+
+
+class ProgramRequirement(Sourced):
+    min_workers: int | None = None
+    summary: str
+    citation: Citation | None = None
+
+
+class ReportingDuty(Sourced):
+    to: Literal["regulator", "board"]
+    what: str
+    when: str
+    how: str | None = None
+    citation: Citation | None = None
+
+
+class FirstAid(Sourced):
+    summary: str
+    citation: Citation | None = None
+
+
+class SmallEmployer(Sourced):
+    stream: Literal["SECOR", "Small COR"] | None = None
+    max_workers: int | None = None
+
+
+class Rebate(Sourced):
+    name: str | None = None
+    summary: str
+
+
+class Jurisdiction(Strict):
+    id: Literal[PROVINCES]  # type: ignore[valid-type]
+    name: str
+    coverage: Literal["full", "basic"]
+    legislation: Legislation
+    regulator: Body
+    compensation_board: Body
+    worker_rights: list[WorkerRight] = Field(min_length=3)
+    refusal_procedure: list[str] = []
+    committee: Committee
+    program_requirement: ProgramRequirement | None = None
+    reporting: list[ReportingDuty] = []
+    first_aid: FirstAid | None = None
+    topics: dict[str, list[Citation]] = {}
+    small_employer: SmallEmployer
+    rebate: Rebate | None = None
+    sources: list[str] = []
+
+
+# ------------------------------------------------------------------------ industries
+class Industry(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    sector: Literal[SECTORS]  # type: ignore[valid-type]
+    hazards: list[str] = []
+
+
+class IndustryList(Strict):
+    industries: list[Industry]
+
+
+# ----------------------------------------------------------------------------- packs
+class PartnerInfo(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    short: str
+    website: str | None = None
+
+
+class Protocol(Sourced):
+    name: str
+    version: str | None = None
+
+
+class Element(Strict):
+    id: str
+    number: str
+    name: str
+    verified: bool = False
+    source: str | None = None
+    looks_for: list[str] = Field(min_length=1)
+    topics: list[str] = []
+    forms: list[str] = []
+
+
+class PassMarks(Sourced):
+    overall: int = 80
+    per_element: int = 50
+    maintenance_overall: int | None = None
+
+
+class Course(Sourced):
+    name: str
+    who: str | None = None
+    when: str | None = None
+
+
+class AuditYear(Sourced):
+    year: int
+    audit: str
+    who: str | None = None
+
+
+class RecordsRule(Sourced):
+    minimum_months: int | None = None
+    full_months: int | None = None
+    summary: str
+
+
+class Summary(Sourced):
+    summary: str
+
+
+class Requirements(Strict):
+    eligibility: Summary
+    pass_marks: PassMarks
+    courses: list[Course] = []
+    audit_cycle: list[AuditYear] = []
+    records_before_audit: RecordsRule
+    submission: Summary | None = None
+    notes: list[str] = []
+
+
+class Pack(Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$")
+    partner: PartnerInfo
+    stream: Literal[STREAMS]  # type: ignore[valid-type]
+    title: str
+    provinces: list[Literal[PROVINCES]]  # type: ignore[valid-type]
+    sectors: list[Literal[SECTORS]]  # type: ignore[valid-type]
+    min_workers: int = 1
+    max_workers: int | None = None
+    protocol: Protocol
+    elements: list[Element] = Field(min_length=3)
+    requirements: Requirements
+    sources: list[str] = []
+
+
+# ----------------------------------------------------------------------- risk matrix
+class Level(Strict):
+    level: int
+    name: str
+    description: str
+
+
+class Band(Strict):
+    min: int
+    max: int
+    name: str
+    action: str
+
+
+class RiskMatrix(Strict):
+    severity: list[Level]
+    likelihood: list[Level]
+    bands: list[Band]
+
+    def band(self, score: int) -> Band:
+        """The band a score of severity x likelihood falls in."""
+        for band in self.bands:
+            if band.min <= score <= band.max:
+                return band
+        raise ValueError(f"risk score {score} is outside the matrix")

@@ -1,0 +1,111 @@
+"""The template context: everything section templates may read, built once per build.
+
+Templates see plain dicts and lists (never the pydantic models), so a template can use
+``.get`` and loops but cannot call methods on our objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from generator.catalog import Catalog
+from generator.content_models import Hazard, Jurisdiction, Pack
+from generator.forms_catalog import FormDef
+from generator.profile import Profile
+
+
+@dataclass(frozen=True)
+class BuildFacts:
+    """Values derived from the profile that several parts of a build need."""
+
+    profile: Profile
+    pack: Pack
+    jur: Jurisdiction
+    hazards: tuple[Hazard, ...]
+    forms: tuple[FormDef, ...]
+    date: dt.date
+    revision: int
+
+    @property
+    def title(self) -> str:
+        return f"{self.pack.partner.short} {self.pack.title}"
+
+    @property
+    def committee(self) -> str:
+        """``committee``, ``representative`` or ``none`` for this province and size."""
+        rule = self.jur.committee
+        workers = self.profile.company.workers
+        if rule.committee_min_workers is not None and workers >= rule.committee_min_workers:
+            return "committee"
+        if rule.representative_min_workers is not None and workers >= rule.representative_min_workers:
+            return "representative"
+        return "none"
+
+
+def cite(citation: dict[str, Any] | None) -> str:
+    """``OHS Code, Part 9 (Fall Protection)`` from a citation record."""
+    if not citation:
+        return ""
+    text = str(citation.get("ref", ""))
+    if citation.get("title"):
+        text += f" ({citation['title']})"
+    return text
+
+
+def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
+    """The context every manual template renders with."""
+    profile = facts.profile
+    company = profile.company.model_dump(mode="json")
+    people = profile.people.model_dump(mode="json")
+    if people.get("safety_contact") is None:
+        people["safety_contact"] = people["owner"]
+    emergency = profile.emergency.model_dump(mode="json")
+    if emergency.get("hospital") is None:
+        emergency["hospital"] = {"name": "the nearest hospital emergency department", "address": "", "phone": "911"}
+    jur = facts.jur.model_dump(mode="json")
+    hazards = [h.model_dump(mode="json") for h in facts.hazards]
+    matrix = catalog.risk_matrix
+
+    def cites(topic: str) -> str:
+        return "; ".join(cite(c) for c in jur["topics"].get(topic, []))
+
+    def risk_band(score: int) -> dict[str, Any]:
+        return matrix.band(int(score)).model_dump()
+
+    selected = {h.id for h in facts.hazards}
+    return {
+        "company": company,
+        "industry": catalog.industries[profile.company.industry].model_dump(mode="json"),
+        "people": people,
+        "emergency": emergency,
+        "sites": [s.model_dump(mode="json") for s in profile.sites],
+        "partner": facts.pack.partner.model_dump(mode="json"),
+        "pack": facts.pack.model_dump(mode="json"),
+        "jur": jur,
+        "hazards": hazards,
+        "has_hazard": lambda hazard_id: hazard_id in selected,
+        "categories": sorted({h.category for h in facts.hazards}),
+        "equipment_hazards": [h for h in hazards if h["equipment"]],
+        "size": {
+            "workers": profile.company.workers,
+            "small": facts.pack.stream != "COR",
+            "committee": facts.committee,
+        },
+        "doc": {
+            "title": facts.title,
+            "revision": facts.revision,
+            "date": facts.date.isoformat(),
+            "review_date": (facts.date + dt.timedelta(days=365)).isoformat(),
+        },
+        "forms": {f.id: {"number": f.number, "title": f.title, "ref": f.ref()} for f in facts.forms},
+        "form_list": [
+            {"number": f.number, "title": f.title, "purpose": f.purpose, "retention": f.retention, "id": f.id}
+            for f in facts.forms
+        ],
+        "cite": cite,
+        "cites": cites,
+        "risk_matrix": matrix.model_dump(),
+        "risk_band": risk_band,
+    }

@@ -1,0 +1,116 @@
+"""Form definitions (``forms/*.yaml``) and how each becomes a tailored document.
+
+A form is data: a number, a title, the topic (and so the audit element) it gives evidence
+for, and blocks. Some blocks are tailored from the profile: the hazards the company
+selected become tick lists, inspection items, risk-ranking rows and toolbox-talk topics.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.errors import ContentError, Problem
+from generator.paths import data_dir
+from generator.validation import validate_located
+from generator.yamlio import load_yaml
+
+BlockType = Literal[
+    "fields", "checklist", "hazard_checklist", "hazard_inspection", "hazard_rows",
+    "risk_matrix", "table", "text_area", "signatures", "note", "toolbox_topics",
+    "training_rows", "equipment_inspection",
+]  # fmt: skip
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    kind: Literal["text", "textarea", "date", "checkbox"] = "text"
+    lines: int = 1
+
+
+class FormBlock(_Strict):
+    type: BlockType
+    title: str = ""
+    text: str = ""
+    fields: list[FieldSpec] = []
+    columns: list[str] = []
+    items: list[str] = []
+    rows: int = Field(0, ge=0, le=60)
+    lines: int = Field(3, ge=1, le=30)
+    id: str = ""
+    widths: list[float] = []
+
+
+class FormDef(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    number: str = Field(pattern=r"^F-\d{2}$")
+    title: str
+    topic: str
+    purpose: str
+    when: Literal["always", "equipment"] = "always"
+    landscape: bool = False
+    retention: str = "3 years"
+    blocks: list[FormBlock] = Field(min_length=1)
+
+    def ref(self) -> str:
+        """How the manual refers to this form: ``Form F-03 Field-Level Hazard Assessment``."""
+        return f"Form {self.number} {self.title}"
+
+    def slug(self) -> str:
+        """File-name stem: ``F-03-field-level-hazard-assessment``."""
+        words = "".join(c.lower() if c.isalnum() else "-" for c in self.title)
+        return f"{self.number}-" + "-".join(w for w in words.split("-") if w)
+
+
+def _forms_root() -> Path:
+    return data_dir("forms")
+
+
+@lru_cache(maxsize=4)
+def load_forms(root: Path | None = None) -> dict[str, FormDef]:
+    """Every form definition, validated, by id, in form-number order."""
+    root = root or _forms_root()
+    problems: list[Problem] = []
+    forms: dict[str, FormDef] = {}
+    numbers: dict[str, str] = {}
+    for path in sorted(root.glob("*.yaml")):
+        located = load_yaml(path, display=f"forms/{path.name}")
+        form, found = validate_located(FormDef, located)
+        problems += found
+        if form is None:
+            continue
+        if form.id != path.stem:
+            problems.append(located.problem(("id",), f"id {form.id!r} must match the file name {path.stem!r}"))
+        if form.number in numbers:
+            problems.append(located.problem(("number",), f"number {form.number} is also used by {numbers[form.number]}"))
+        numbers[form.number] = form.id
+        forms[form.id] = form
+    if problems:
+        raise ContentError("the form definitions have problems:", problems)
+    return dict(sorted(forms.items(), key=lambda kv: kv[1].number))
+
+
+def form_ids() -> tuple[str, ...]:
+    """The ids of the bundled forms (packs may name only these)."""
+    return tuple(load_forms())
+
+
+class _FormIds:
+    """Lazy view so ``from generator.forms_catalog import FORM_IDS`` reads the folder once."""
+
+    def __contains__(self, item: object) -> bool:
+        return item in form_ids()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(form_ids())
+
+
+FORM_IDS = _FormIds()

@@ -1,0 +1,206 @@
+"""The company profile: one validated, immutable record that drives every build.
+
+A profile is a YAML file the user keeps and edits. The key names ``company.name``,
+``company.province``, ``company.workers``, ``company.industry``, ``partner`` and ``hazards``
+are a public contract: other tools rely on them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from generator import __version__
+from generator.catalog import Catalog
+from generator.content_models import PROVINCES
+from generator.errors import Problem, UserError
+from generator.validation import suggest, validate_located
+from generator.yamlio import Located, dump_yaml, load_yaml, load_yaml_text, write_atomic
+
+# XML 1.0 forbids most control characters; Word and PDF would choke on them.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _clean(value: str) -> str:
+    if _BAD_CHARS.search(value):
+        raise ValueError("contains control characters that cannot be printed")
+    return value.strip()
+
+
+Text = Annotated[str, Field(max_length=2000), AfterValidator(_clean)]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_clean)]
+
+
+def _not_blank(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+RequiredName = Annotated[Name, AfterValidator(_not_blank)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Address(_Model):
+    street: Text = ""
+    city: Text = ""
+    postal_code: Text = ""
+
+
+class Person(_Model):
+    name: RequiredName
+    title: Text = ""
+    phone: Text = ""
+    email: Text = ""
+
+
+class Company(_Model):
+    name: RequiredName = Field(description="Operating name printed on the manual and forms.")
+    legal_name: Text = ""
+    province: Literal[PROVINCES] = Field(description="Two-letter province code, e.g. AB.")  # type: ignore[valid-type]
+    workers: int = Field(ge=1, le=100000, description="Workers on the payroll, owners included.")
+    industry: str = Field(description="An industry id; `safety-manual hazards --json` lists them.")
+    address: Address = Address()
+    phone: Text = ""
+    email: Text = ""
+    website: Text = ""
+    logo: Text = Field("", description="Path to a PNG or JPEG logo, relative to the profile.")
+
+
+class People(_Model):
+    owner: Person = Field(description="Owner or senior manager who signs the policy.")
+    safety_contact: Person | None = Field(None, description="Person who runs the program day to day.")
+    supervisors: list[Name] = []
+
+
+class Contact(_Model):
+    name: RequiredName
+    role: Text = ""
+    phone: Text = ""
+
+
+class Hospital(_Model):
+    name: RequiredName
+    address: Text = ""
+    phone: Text = ""
+
+
+class Emergency(_Model):
+    muster_point: Text = "At the company vehicle parked at the site entrance, unless the site plan names another"
+    hospital: Hospital | None = None
+    contacts: list[Contact] = []
+    first_aiders: list[Name] = []
+
+
+class Site(_Model):
+    name: RequiredName
+    address: Text = ""
+    description: Text = ""
+
+
+class DocumentInfo(_Model):
+    revision: int = Field(1, ge=1, le=999)
+    date: dt.date | None = Field(None, description="Date of this revision; defaults to the build date.")
+    program_start: dt.date | None = Field(None, description="Date the program started running (for the certification plan).")
+    approved_by: Text = ""
+
+
+class Profile(_Model):
+    """A company's answers: everything a build needs and nothing else."""
+
+    company: Company
+    partner: str = Field(description="Certifying-partner id, e.g. acsa; `safety-manual packs` lists them.")
+    stream: Literal["SECOR", "Small COR", "COR"] | None = Field(None, description="Leave out to let the stream advisor choose by worker count.")
+    hazards: list[str] = Field(min_length=1, description="Hazard ids; `safety-manual hazards` lists them.")
+    people: People
+    emergency: Emergency = Emergency()
+    sites: list[Site] = []
+    document: DocumentInfo = DocumentInfo()
+
+
+def profile_schema() -> dict[str, Any]:
+    """The JSON Schema of a profile file."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "safety-manual profile"
+    return schema
+
+
+def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> list[Problem]:
+    """Checks that need the reference data: ids that must exist, partner that must fit."""
+    from generator.advisor import pack_for
+
+    problems: list[Problem] = []
+    industry = profile.company.industry
+    if industry not in catalog.industries:
+        problems.append(located.problem(("company", "industry"), f"unknown industry {industry!r}{suggest(industry, catalog.industries)}"))
+    seen: set[str] = set()
+    for i, hazard in enumerate(profile.hazards):
+        if hazard in seen:
+            problems.append(located.problem(("hazards", i), f"hazard {hazard!r} is listed twice"))
+        elif hazard not in catalog.hazards:
+            problems.append(located.problem(("hazards", i), f"unknown hazard {hazard!r}{suggest(hazard, catalog.hazards)}"))
+        seen.add(hazard)
+    if profile.partner not in catalog.partners:
+        problems.append(located.problem(("partner",), f"unknown certifying partner {profile.partner!r}{suggest(profile.partner, catalog.partners)}"))
+    else:
+        try:
+            pack_for(catalog, profile)
+        except UserError as exc:
+            problems.append(located.problem(("partner",), "; ".join(exc.lines)))
+    if profile.company.logo:
+        logo = Path(profile.company.logo)
+        if logo.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            problems.append(located.problem(("company", "logo"), "logo must be a .png or .jpg file"))
+    return problems
+
+
+def parse_profile(located: Located, catalog: Catalog) -> Profile:
+    """Validate located profile data; raise one :class:`UserError` listing every problem."""
+    if not isinstance(located.data, dict):
+        raise UserError(problems=[located.problem((), "a profile must be a mapping with company, partner, hazards and people")])
+    profile, problems = validate_located(Profile, located)
+    if profile is not None:
+        problems += _semantic_problems(profile, located, catalog)
+    if problems:
+        raise UserError(problems=problems)
+    assert profile is not None
+    return profile
+
+
+def load_profile(path: Path, catalog: Catalog) -> Profile:
+    """Read, parse and validate the profile at ``path``."""
+    return parse_profile(load_yaml(path), catalog)
+
+
+def profile_from_text(text: str, catalog: Catalog, name: str = "<profile>") -> Profile:
+    """Parse a profile given as YAML text (used by tests and the interview)."""
+    return parse_profile(load_yaml_text(text, name), catalog)
+
+
+def profile_to_data(profile: Profile) -> dict[str, Any]:
+    """Plain data for YAML: defaults and empty values left out, so the file stays readable."""
+    return profile.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+def profile_digest(profile: Profile) -> str:
+    """A stable digest of the profile's content (not of its file's formatting)."""
+    return hashlib.sha256(dump_yaml(profile.model_dump(mode="json")).encode()).hexdigest()
+
+
+def save_profile(profile: Profile, path: Path, packs_version: str) -> None:
+    """Write the profile as commented YAML, atomically."""
+    header = (
+        "# Health and safety manual profile: edit it and run `safety-manual build` again.\n"
+        f"# Written by safety-manual {__version__} (content {packs_version}) on {dt.date.today().isoformat()}.\n"
+        "# Key names under company, partner and hazards are stable; see `safety-manual schema`.\n"
+    )
+    write_atomic(path, header + dump_yaml(profile_to_data(profile)))

@@ -1,0 +1,249 @@
+"""The questionnaire: questions are data (``questionnaires/*.yaml``), answers are validated.
+
+One path turns answers into a profile whether they come from a file, the interactive
+prompt or saved defaults. Conditions (``when``) are sandboxed Jinja expressions over the
+answers so far, never Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.advisor import advise
+from generator.catalog import Catalog
+from generator.errors import ContentError, Problem, UserError
+from generator.paths import data_dir
+from generator.validation import suggest, validate_located
+from generator.yamlio import load_yaml
+
+QuestionType = Literal["text", "integer", "select", "checkbox", "confirm", "date", "list"]
+_ENV = ImmutableSandboxedEnvironment()
+
+
+class Question(BaseModel):
+    """One question, as declared in a questionnaire file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$")  # dotted profile key
+    type: QuestionType
+    prompt: str
+    help: str = ""
+    required: bool = True
+    default: Any = None
+    default_from: Literal["industry_hazards", "advised_stream", "owner"] | None = None
+    choices: list[str] = []
+    choices_from: Literal["provinces", "industries", "partners", "hazards", "streams"] | None = None
+    when: str | None = None
+    min: int | None = None
+    max: int | None = None
+    max_length: int = 300
+
+
+class Questionnaire(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    order: int = 0
+    questions: list[Question]
+
+
+def load_questionnaires(root: Path | None = None) -> list[Questionnaire]:
+    """Every questionnaire file, validated, in ``order``."""
+    root = root or data_dir("questionnaires")
+    found: list[Questionnaire] = []
+    problems: list[Problem] = []
+    for path in sorted(root.glob("*.yaml")):
+        located = load_yaml(path, display=f"questionnaires/{path.name}")
+        item, errors = validate_located(Questionnaire, located)
+        problems += errors
+        if item is not None:
+            for i, q in enumerate(item.questions):
+                if q.when:
+                    try:
+                        _ENV.compile_expression(q.when)
+                    except Exception as exc:  # noqa: BLE001 - any template syntax error
+                        problems.append(located.problem(("questions", i, "when"), f"invalid condition: {exc}"))
+            found.append(item)
+    if problems:
+        raise ContentError("the questionnaires have problems:", problems)
+    return sorted(found, key=lambda q: q.order)
+
+
+def get_path(data: dict[str, Any], dotted: str) -> Any:
+    """Value at ``a.b.c`` in nested dicts, or None."""
+    current: Any = data
+    for part in dotted.split("."):
+        if not isinstance(current, dict) or part not in current:
+            return None
+        current = current[part]
+    return current
+
+
+def set_path(data: dict[str, Any], dotted: str, value: Any) -> None:
+    """Set ``a.b.c`` in nested dicts, creating levels as needed."""
+    parts = dotted.split(".")
+    current = data
+    for part in parts[:-1]:
+        current = current.setdefault(part, {})
+    current[parts[-1]] = value
+
+
+class Choice(BaseModel):
+    value: str
+    title: str
+    checked: bool = False
+
+
+Asker = Callable[[Question, list[Choice], Any], Any]
+
+
+class Interview:
+    """Walks the questions, taking answers from a file first, then from an asker."""
+
+    def __init__(self, catalog: Catalog, questionnaires: list[Questionnaire], answers: dict[str, Any], answers_name: str = "answers"):
+        self.catalog = catalog
+        self.questionnaires = questionnaires
+        self.given = answers
+        self.answers_name = answers_name
+        self.result: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ choices
+    def choices(self, q: Question) -> list[Choice]:
+        cat = self.catalog
+        source = q.choices_from
+        if source == "provinces":
+            return [Choice(value=j.id, title=f"{j.id}  {j.name}") for j in sorted(cat.jurisdictions.values(), key=lambda j: j.id)]
+        if source == "industries":
+            return [Choice(value=i.id, title=i.name) for i in sorted(cat.industries.values(), key=lambda i: i.name)]
+        if source == "streams":
+            return [Choice(value=s, title=s) for s in ("SECOR", "Small COR", "COR")]
+        if source == "hazards":
+            suggested = set(self._suggested_hazards())
+            return [Choice(value=h.id, title=h.name, checked=h.id in suggested) for h in sorted(cat.hazards.values(), key=lambda h: h.name)]
+        if source == "partners":
+            advice = self._advice()
+            seen: dict[str, Choice] = {}
+            for pack in advice.packs if advice else []:
+                seen.setdefault(pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}"))
+            return list(seen.values())
+        return [Choice(value=c, title=c) for c in q.choices]
+
+    def _advice(self):  # type: ignore[no-untyped-def]
+        province = get_path(self.result, "company.province")
+        workers = get_path(self.result, "company.workers")
+        if province is None or workers is None:
+            return None
+        return advise(self.catalog, province, int(workers), get_path(self.result, "company.industry"))
+
+    def _suggested_hazards(self) -> list[str]:
+        industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
+        return list(industry.hazards) if industry else []
+
+    def default(self, q: Question) -> Any:
+        if q.default_from == "industry_hazards":
+            return self._suggested_hazards()
+        if q.default_from == "advised_stream":
+            advice = self._advice()
+            return advice.stream if advice else None
+        if q.default_from == "owner":
+            return get_path(self.result, "people.owner.name")
+        return q.default
+
+    # --------------------------------------------------------------- validation
+    def check(self, q: Question, value: Any, choices: list[Choice]) -> tuple[Any, str | None]:
+        """Normalise ``value`` for ``q``; return (value, error message or None)."""
+        if value is None or value == "" or value == []:
+            return value, ("is required" if q.required else None)
+        if q.type == "integer":
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                return value, f"must be a whole number (got {value!r})"
+            if q.min is not None and number < q.min:
+                return value, f"must be at least {q.min} (got {number})"
+            if q.max is not None and number > q.max:
+                return value, f"must be at most {q.max} (got {number})"
+            return number, None
+        if q.type == "confirm":
+            if isinstance(value, bool):
+                return value, None
+            return value, "must be yes or no"
+        if q.type == "date":
+            try:
+                return dt.date.fromisoformat(str(value)).isoformat(), None
+            except ValueError:
+                return value, f"must be a date written YYYY-MM-DD (got {value!r})"
+        allowed = [c.value for c in choices]
+        if q.type == "select":
+            if allowed and value not in allowed:
+                return value, f"{value!r} is not one of the choices{suggest(str(value), allowed)}"
+            return value, None
+        if q.type in ("checkbox", "list"):
+            items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
+            for item in items:
+                if q.type == "checkbox" and allowed and item not in allowed:
+                    return value, f"{item!r} is not one of the choices{suggest(str(item), allowed)}"
+            return [str(i) for i in items], None
+        text = str(value).strip()
+        if len(text) > q.max_length:
+            return value, f"is too long (at most {q.max_length} characters)"
+        return text, None
+
+    def applies(self, q: Question) -> bool:
+        if not q.when:
+            return True
+        return bool(_ENV.compile_expression(q.when)(**self.result))
+
+    # ---------------------------------------------------------------------- run
+    def run(self, ask: Asker | None) -> dict[str, Any]:
+        """Answer every question; ``ask`` is None when there is no terminal."""
+        missing: list[str] = []
+        problems: list[str] = []
+        for questionnaire in self.questionnaires:
+            for q in questionnaire.questions:
+                if not self.applies(q):
+                    continue
+                choices = self.choices(q)
+                given = get_path(self.given, q.id)
+                if given is not None:
+                    value, error = self.check(q, given, choices)
+                    if error is None:
+                        if value not in (None, "", []):
+                            set_path(self.result, q.id, value)
+                        continue
+                    problems.append(f"{self.answers_name}: {q.id}: {error}")
+                    if ask is None:
+                        continue
+                default = self.default(q)
+                if ask is None:
+                    if default not in (None, "", []):
+                        set_path(self.result, q.id, default)
+                    elif q.required:
+                        missing.append(q.id)
+                    continue
+                value = ask(q, choices, default)
+                value, error = self.check(q, value, choices)
+                while error is not None:
+                    retry = q.model_copy(update={"help": f"That answer {error}. Please try again."})
+                    value = ask(retry, choices, default)
+                    value, error = self.check(q, value, choices)
+                if value not in (None, "", []):
+                    set_path(self.result, q.id, value)
+        if ask is None and (missing or problems):
+            lines = problems[:]
+            if missing:
+                lines.append(
+                    "no terminal to ask on, and the answers are missing: "
+                    + ", ".join(missing)
+                    + " (put them in the file given with --answers, or run in a terminal)"
+                )
+            raise UserError(lines)
+        return self.result

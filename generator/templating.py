@@ -1,0 +1,121 @@
+"""Jinja rendering in a sandbox, with every printed value escaped for Markdown.
+
+Templates are content, possibly from a third party: they run in Jinja's immutable sandbox,
+load only from their own folders, and fail loudly on an undefined name. Values printed
+with ``{{ }}`` are data, never markup: each ASCII punctuation mark is backslash-escaped
+(CommonMark treats ``\\x`` as a literal ``x``) and line breaks are folded, so a company
+name such as ``*Smith* <b> {{ 7*7 }}`` prints exactly as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from generator.errors import ContentError, Problem
+
+_PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
+_SPACE = re.compile(r"\s*\n\s*")
+
+
+def md_escape(value: Any) -> str:
+    """Make ``value`` print literally in Markdown."""
+    text = "" if value is None else str(value)
+    return _PUNCT.sub(r"\\\1", _SPACE.sub(" ", text).strip())
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Literal):
+        return str(value)
+    return md_escape(value)
+
+
+class Literal(str):
+    """Markdown produced by our own code (never user text) that must not be escaped."""
+
+
+def join_and(items: Iterable[Any], conjunction: str = "and") -> str:
+    """``['a', 'b', 'c']`` -> ``a, b and c``."""
+    words = [str(i) for i in items]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def lower_first(text: Any) -> str:
+    """Lower-case the first letter (for names used mid-sentence)."""
+    text = str(text)
+    return text[:1].lower() + text[1:]
+
+
+class _Loader(jinja2.FileSystemLoader):
+    """Loads templates from the given folders only (FileSystemLoader refuses ``..``)."""
+
+
+def make_environment(search_path: list[Path]) -> jinja2.Environment:
+    """A sandboxed environment that loads templates from ``search_path``, first match wins."""
+    env = ImmutableSandboxedEnvironment(
+        loader=_Loader([str(p) for p in search_path], followlinks=False),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["join_and"] = join_and
+    env.filters["lower_first"] = lower_first
+    return env
+
+
+def render(env: jinja2.Environment, name: str, context: dict[str, Any], display_root: Path | None = None) -> str:
+    """Render template ``name``; any template fault becomes a located :class:`ContentError`."""
+    try:
+        template = env.get_template(name)
+        return template.render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = _display(exc.filename or name, display_root)
+        raise ContentError(problems=[Problem(where, exc.lineno, "", f"template syntax error: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise ContentError(f"template {exc.name} not found") from None
+    except jinja2.UndefinedError as exc:
+        where, line = _template_frame(exc, name, display_root)
+        raise ContentError(problems=[Problem(where, line, "", f"template error: {exc.message}")]) from None
+    except jinja2.exceptions.SecurityError as exc:
+        where, line = _template_frame(exc, name, display_root)
+        raise ContentError(problems=[Problem(where, line, "", f"template tried an unsafe operation: {exc}")]) from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        where, line = _template_frame(exc, name, display_root)
+        raise ContentError(problems=[Problem(where, line, "", f"template error: {type(exc).__name__}: {exc}")]) from None
+
+
+def _display(filename: str, root: Path | None) -> str:
+    if root is None:
+        return filename
+    try:
+        return str(Path(filename).resolve().relative_to(root.resolve()))
+    except ValueError:
+        return filename
+
+
+def _template_frame(exc: BaseException, name: str, root: Path | None) -> tuple[str, int | None]:
+    """The template file and line where ``exc`` was raised, from its traceback."""
+    tb = exc.__traceback__
+    found: tuple[str, int | None] = (name, None)
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith((".md", ".html", ".j2")) or "template" in code.co_name:
+            filename = tb.tb_frame.f_globals.get("__jinja_template__")
+            if filename is not None:
+                found = (_display(filename.filename or name, root), filename.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return found
+
+
+ContextFn = Callable[..., Any]

@@ -1,0 +1,53 @@
+"""PDF writer: the HTML rendering printed by WeasyPrint.
+
+WeasyPrint gives page counters, a table of contents with page numbers (``target-counter``),
+bookmarks for every heading and real AcroForm fields. Its URL fetcher is replaced by one
+that serves nothing but ``data:`` URIs, so no profile text can make the PDF engine read a
+local file or reach the network.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+from typing import Any
+
+from generator.document import Document
+from generator.writers.html_writer import to_html
+from generator.yamlio import write_atomic
+
+
+def data_only_fetcher() -> Any:
+    """A URL fetcher that serves ``data:`` URIs and refuses every file, http or other URL.
+
+    WeasyPrint logs a refused fetch and renders without the resource.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"safety-manual refused to fetch {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return DataOnlyFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+
+def render_pdf(document: Document) -> tuple[bytes, int]:
+    """Render ``document`` to PDF bytes; return them with the page count."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    html = HTML(string=to_html(document), base_url=None, url_fetcher=data_only_fetcher())
+    rendered = html.render()
+    buffer = io.BytesIO()
+    rendered.write_pdf(buffer, pdf_forms=document.kind == "form")
+    return buffer.getvalue(), len(rendered.pages)
+
+
+def write(document: Document, out_path: Path) -> int:
+    """Write ``document`` to ``out_path`` as PDF (atomically); return the page count."""
+    data, pages = render_pdf(document)
+    write_atomic(out_path, data)
+    return pages

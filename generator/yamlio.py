@@ -1,0 +1,177 @@
+"""YAML reading that remembers the line of every key, and safe writing.
+
+Profiles and content files are read through :func:`load_yaml`, which builds plain Python
+data from PyYAML's node tree so that every value keeps the line it came from. Anchors and
+aliases are refused: they are the vector of "billion laughs" bombs and no profile needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import Problem, UserError
+
+Path_ = tuple[str | int, ...]
+MAX_YAML_BYTES = 2_000_000
+
+
+@dataclass
+class Located:
+    """Data read from a YAML file, with the line of each key path."""
+
+    data: Any
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Iterable[str | int]) -> int | None:
+        """The line of ``path`` or of its nearest ancestor that has one."""
+        key = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Iterable[str | int], message: str) -> Problem:
+        """A problem located at ``path`` in this file."""
+        path = tuple(path)
+        return Problem(self.file, self.line_of(path), dotted(path), message)
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """``('hazards', 2)`` -> ``hazards[2]``; ``('company', 'name')`` -> ``company.name``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _Builder:
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.lines: dict[Path_, int] = {}
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self._error(key_node, path, "mapping keys must be plain text")
+                key = self.loader.construct_object(key_node)
+                if key == "<<":
+                    raise self._error(key_node, path, "YAML merge keys are not supported")
+                key = str(key) if not isinstance(key, str) else key
+                if key in result:
+                    raise self._error(key_node, path + (key,), f"duplicate key {key!r}")
+                self.lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+    def _error(self, node: yaml.Node, path: Path_, message: str) -> UserError:
+        return UserError(problems=[Problem(self.file, node.start_mark.line + 1, dotted(path), message)])
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise UserError(
+                problems=[
+                    Problem(
+                        str(self.name),
+                        event.start_mark.line + 1,
+                        "",
+                        "YAML aliases (*name) are not allowed; write the value out in full",
+                    )
+                ]
+            )
+        return super().compose_node(parent, index)
+
+
+def load_yaml_text(text: str, file: str) -> Located:
+    """Parse YAML ``text`` (named ``file`` in messages) into located plain data."""
+    loader = _NoAliasLoader(text)
+    loader.name = file
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None, file, {(): 1})
+        builder = _Builder(file, loader)
+        data = builder.build(node, ())
+        return Located(data, file, builder.lines)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise UserError(problems=[Problem(file, line, "", f"invalid YAML: {reason}")]) from None
+    except yaml.YAMLError as exc:
+        raise UserError(problems=[Problem(file, None, "", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: Path, display: str | None = None) -> Located:
+    """Read and parse a YAML file; every failure becomes a one-line :class:`UserError`."""
+    name = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise UserError(problems=[Problem(name, None, "", "file is too large to be a profile or content file")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{name}: file not found") from None
+    except IsADirectoryError:
+        raise UserError(f"{name}: is a folder, not a YAML file") from None
+    except PermissionError:
+        raise UserError(f"{name}: permission denied") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(problems=[Problem(name, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+    return load_yaml_text(text, name)
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    A crash part-way leaves the previous file whole: the rename is the only step that
+    touches ``path``.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def dump_yaml(data: Any) -> str:
+    """Readable YAML: keys in the given order, Unicode kept, no aliases."""
+
+    class _Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:  # noqa: D102
+            return True
+
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
