@@ -47,6 +47,7 @@ class Citation(Strict):
     title: str | None = None
     source: str | None = None
     verified: bool = False
+    conflict: bool = False
     note: str | None = None
 
 

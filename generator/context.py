@@ -82,7 +82,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         "emergency": emergency,
         "sites": [s.model_dump(mode="json") for s in profile.sites],
         "partner": facts.pack.partner.model_dump(mode="json"),
-        "pack": facts.pack.model_dump(mode="json"),
+        "pack": dict(facts.pack.model_dump(mode="json"), protocol_version=facts.pack.protocol.version or ""),
         "jur": jur,
         "hazards": hazards,
         "has_hazard": lambda hazard_id: hazard_id in selected,

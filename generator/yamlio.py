@@ -69,10 +69,11 @@ class _Builder:
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self._error(key_node, path, "mapping keys must be plain text")
-                key = self.loader.construct_object(key_node)
-                if key == "<<":
+                # Keys are always the text as written: YAML 1.1 would read ON or NO as
+                # booleans, and province codes are keys in our content.
+                key = str(key_node.value)
+                if key == "<<" and key_node.tag == "tag:yaml.org,2002:merge":
                     raise self._error(key_node, path, "YAML merge keys are not supported")
-                key = str(key) if not isinstance(key, str) else key
                 if key in result:
                     raise self._error(key_node, path + (key,), f"duplicate key {key!r}")
                 self.lines[path + (key,)] = key_node.start_mark.line + 1
