@@ -15,6 +15,11 @@ from generator.cli import print_json
 from generator.errors import UserError
 
 
+def _console() -> Console:
+    """A console that does not squeeze tables when output goes to a pipe or file."""
+    return Console() if sys.stdout.isatty() else Console(width=200)
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from generator.profile import profile_schema
 
@@ -49,7 +54,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
     for p in packs:
         size = f"{p.min_workers}-{p.max_workers}" if p.max_workers else f"{p.min_workers}+"
         table.add_row(p.id, p.partner.short, p.stream, ", ".join(p.provinces), ", ".join(p.sectors), size, str(len(p.elements)))
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -74,7 +79,7 @@ def cmd_hazards(args: argparse.Namespace) -> int:
         table.add_column(column)
     for h in hazards:
         table.add_row(h.id, h.name, h.category, ", ".join(h.trades))
-    Console().print(table)
+    _console().print(table)
     return 0
 
 
@@ -85,7 +90,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
     if args.json:
         print_json(advice.as_dict())
         return 0
-    console = Console()
+    console = _console()
     console.print(f"[bold]Recommended stream: {advice.stream}[/bold]")
     for reason in advice.reasons:
         console.print(f"  - {reason}", markup=False)

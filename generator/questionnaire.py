@@ -126,8 +126,11 @@ class Interview:
         if source == "streams":
             return [Choice(value=s, title=s) for s in ("SECOR", "Small COR", "COR")]
         if source == "hazards":
-            suggested = set(self._suggested_hazards())
-            return [Choice(value=h.id, title=h.name, checked=h.id in suggested) for h in sorted(cat.hazards.values(), key=lambda h: h.name)]
+            # the industry's usual hazards first, ticked; then the rest of the library
+            suggested = self._suggested_hazards()
+            first = [Choice(value=h, title=cat.hazards[h].name, checked=True) for h in suggested]
+            rest = [Choice(value=h.id, title=h.name) for h in sorted(cat.hazards.values(), key=lambda h: h.name) if h.id not in suggested]
+            return first + rest
         if source == "partners":
             advice = self._advice()
             seen: dict[str, Choice] = {}

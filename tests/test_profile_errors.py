@@ -43,7 +43,7 @@ def _assert_refused(proc, out, expected_lines):
 
 def test_bad_yaml(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("  - chainsaws", "  - [chainsaws"))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:11: invalid YAML: expected ',' or ']', but got '<stream end>'"])
+    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:10: invalid YAML: expected ',' or ']', but got ':'"])
 
 
 def test_unknown_province(tmp_path):
@@ -63,7 +63,7 @@ def test_negative_workers(tmp_path):
 
 def test_missing_company_name(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("  name: Test Landscaping\n", ""))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:2: company.name: is required"])
+    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:1: company.name: is required"])
 
 
 def test_every_problem_reported_at_once(tmp_path):
