@@ -13,6 +13,7 @@ from generator.document import (
     Field,
     FieldGrid,
     Paragraph,
+    Run,
     Section,
     SignatureBlock,
     Table,
@@ -39,6 +40,11 @@ class FormContext:
     sites: tuple[str, ...] = ()
 
 
+def _joined(items: list[str]) -> str:
+    """Sentences joined into one cell: ``a; b; c``, without doubled punctuation."""
+    return "; ".join(item.rstrip(" .;") for item in items)
+
+
 def applies(form: FormDef, hazards: tuple[Hazard, ...]) -> bool:
     """Whether a form belongs in this build (equipment forms need an equipment hazard)."""
     return form.when == "always" or any(h.equipment for h in hazards)
@@ -49,13 +55,7 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
     intro = [
-        FieldGrid(
-            (
-                Field("form_company", "text", f"Company: {ctx.company}"),
-                Field("form_number", "text", f"Form {form.number} \u00b7 Revision {ctx.revision} \u00b7 {ctx.date}"),
-            ),
-            columns=2,
-        ),
+        Paragraph((Run("Company: ", bold=True), Run(ctx.company), Run("    Form: ", bold=True), Run(f"{form.number}, revision {ctx.revision} ({ctx.date})"))),
         Paragraph(plain(form.purpose)),
     ]
     if element:
@@ -150,7 +150,7 @@ class _Builder:
         rows = []
         for h in self.ctx.hazards:
             key_controls = (h.controls.engineering + h.controls.administrative)[:2] + h.ppe[:1]
-            rows.append((Field(self.name("present"), "checkbox"), plain(h.name), plain("; ".join(key_controls)), Field(self.name("in_place"), "checkbox")))
+            rows.append((Field(self.name("present"), "checkbox"), plain(h.name), plain(_joined(key_controls)), Field(self.name("in_place"), "checkbox")))
         for r in range(2):
             rows.append((Field(self.name("present"), "checkbox"), Field(self.name("other_hazard"), "text"), Field(self.name("other_controls"), "text"), Field(self.name("in_place"), "checkbox")))
         return [Table(header, tuple(rows), (8, 24, 58, 10))]
@@ -182,7 +182,7 @@ class _Builder:
                 plain(str(h.risk.severity)),
                 plain(str(h.risk.likelihood)),
                 plain(f"{h.risk.severity * h.risk.likelihood} {band.name}"),
-                plain("; ".join(controls)),
+                plain(_joined(controls)),
                 Field(self.name("residual"), "text"),
                 Field(self.name("responsible"), "text"),
             ))
@@ -203,7 +203,7 @@ class _Builder:
         header = (plain("Covered"), plain("Topic"), plain("Key points"))
         rows = []
         for h in self.ctx.hazards:
-            rows.append((Field(self.name("topic"), "checkbox"), plain(h.name), plain("; ".join(h.toolbox_talk.points[:2]))))
+            rows.append((Field(self.name("topic"), "checkbox"), plain(h.name), plain(_joined(h.toolbox_talk.points[:2]))))
         rows.append((Field(self.name("topic"), "checkbox"), Field(self.name("other_topic"), "text"), Field(self.name("other_points"), "text")))
         return [Table(header, tuple(rows), (9, 26, 65))]
 

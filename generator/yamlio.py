@@ -8,6 +8,7 @@ aliases are refused: they are the vector of "billion laughs" bombs and no profil
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -88,6 +89,17 @@ class _Builder:
 
 
 class _NoAliasLoader(yaml.SafeLoader):
+    """Safe loader that refuses aliases and reads YAML 1.2 booleans only.
+
+    YAML 1.1 reads ``ON``, ``NO``, ``yes`` and ``off`` as booleans, which would turn the
+    province code ``ON`` (Ontario) into ``True``; only true/false are booleans here.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
     def compose_node(self, parent: Any, index: Any) -> Any:  # noqa: D102
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
@@ -102,6 +114,13 @@ class _NoAliasLoader(yaml.SafeLoader):
                 ]
             )
         return super().compose_node(parent, index)
+
+
+_NoAliasLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 
 
 def load_yaml_text(text: str, file: str) -> Located:
