@@ -62,7 +62,7 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
         if workers >= small.max_workers - 1:
             warnings.append(f"You are close to the {small.stream} limit: hiring past {small.max_workers} workers moves you to COR at your next audit.")
         if small.conflict and small.note:
-            warnings.append(f"Sources disagree on the exact limit: {small.note}")
+            warnings.append(f"Sources disagree on the exact limit: {small.note.strip()}")
         return small.stream, reasons, warnings
     reasons.append(f"{workers} workers is above {jur.name}'s {small.stream} limit of {small.max_workers}, so COR applies.")
     return "COR", reasons, warnings
@@ -73,24 +73,40 @@ def advise(catalog: Catalog, province: str, workers: int, industry: str | None =
     if workers < 1:
         raise UserError(f"workers must be at least 1 (got {workers})")
     stream, reasons, warnings = recommend_stream(catalog, province, workers)
-    sector = None
-    if industry is not None:
-        found = catalog.industries.get(industry)
-        if found is None:
-            from generator.validation import suggest
+    if industry is not None and industry not in catalog.industries:
+        from generator.validation import suggest
 
-            raise UserError(f"unknown industry {industry!r}{suggest(industry, catalog.industries)}")
-        sector = found.sector
-    packs = fitting_packs(catalog, province, workers, sector, stream)
+        raise UserError(f"unknown industry {industry!r}{suggest(industry, catalog.industries)}")
+    packs = fitting_packs(catalog, province, workers, industry, stream)
+    jur = catalog.jurisdictions[province]
     if not packs:
-        warnings.append(f"No bundled pack serves {province} for this industry in the {stream} stream; the national-standard pack is the fallback.")
-    elif sector is not None and all("general" in p.sectors and sector not in p.sectors for p in packs):
-        reasons.append("No partner is specific to this industry here; the general partner serves it.")
+        other = [p for p in fitting_packs(catalog, province, workers, industry, None)]
+        if other:
+            alternative = other[0]
+            warnings = [
+                f"No bundled partner offers {stream} for this industry in {jur.name}; "
+                f"{alternative.partner.short} offers {alternative.stream}."
+            ]
+            stream, packs = alternative.stream, [p for p in other if p.stream == alternative.stream]
+        else:
+            warnings.append(
+                f"No bundled partner serves this industry in {jur.name}: ask "
+                f"{jur.compensation_board.short or jur.compensation_board.name} which certifying partner covers it."
+            )
+    elif industry is not None and all(rank_general(p, catalog, industry) for p in packs):
+        reasons.append("No partner specific to this industry serves this province; the general partner does.")
     return Advice(province, workers, industry, stream, reasons, warnings, packs)
 
 
-def fitting_packs(catalog: Catalog, province: str, workers: int, sector: str | None, stream: str | None) -> list[Pack]:
-    """Packs that serve the province, the sector (or any) and the size, in the given stream."""
+def rank_general(pack: Pack, catalog: Catalog, industry: str) -> bool:
+    """True when ``pack`` serves the industry only as a general-purpose partner."""
+    sector = catalog.industries[industry].sector
+    return industry not in pack.industries and sector not in pack.sectors
+
+
+def fitting_packs(catalog: Catalog, province: str, workers: int, industry: str | None, stream: str | None) -> list[Pack]:
+    """Packs that serve the province, the industry (or any) and the size, in the given stream."""
+    sector = catalog.industries[industry].sector if industry in catalog.industries else None
     chosen = []
     for pack in catalog.packs.values():
         if province not in pack.provinces:
@@ -99,12 +115,19 @@ def fitting_packs(catalog: Catalog, province: str, workers: int, sector: str | N
             continue
         if not pack.min_workers <= workers <= (pack.max_workers or 10**9):
             continue
+        if industry is not None and pack.industries and industry not in pack.industries:
+            continue
         if sector is not None and sector not in pack.sectors and "general" not in pack.sectors:
             continue
         chosen.append(pack)
-    # industry-specific partners first, then general ones; stable by id
-    chosen.sort(key=lambda p: (sector is not None and sector not in p.sectors, p.id))
-    return chosen
+
+    def rank(pack: Pack) -> tuple[int, str]:
+        if industry is not None and industry in pack.industries:
+            return 0, pack.id  # named for this very industry
+        if sector is not None and sector in pack.sectors:
+            return 1, pack.id  # serves the sector
+        return 2, pack.id  # general partner
+    return sorted(chosen, key=rank)
 
 
 def pack_for(catalog: Catalog, profile: Profile) -> Pack:

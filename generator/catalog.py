@@ -117,6 +117,9 @@ def _cross_check(root: Path, hazards: dict[str, Hazard], industries: dict[str, I
 
     for pack in packs.values():
         where = f"manual_templates/packs/{pack.id}/pack.yaml"
+        for industry_id in pack.industries:
+            if industry_id not in industries:
+                problems.append(Problem(where, None, "industries", f"unknown industry {industry_id!r}{suggest(industry_id, industries)}"))
         placed: dict[str, str] = {}
         for element in pack.elements:
             for topic in element.topics:

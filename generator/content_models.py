@@ -280,6 +280,7 @@ class Pack(Strict):
     title: str
     provinces: list[Literal[PROVINCES]]  # type: ignore[valid-type]
     sectors: list[Literal[SECTORS]]  # type: ignore[valid-type]
+    industries: list[str] = []  # when set, the pack serves only these industries
     min_workers: int = 1
     max_workers: int | None = None
     protocol: Protocol
