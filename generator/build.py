@@ -24,7 +24,7 @@ from generator.catalog import Catalog
 from generator.context import BuildFacts
 from generator.document import Document
 from generator.errors import UserError
-from generator.forms_build import FormContext, build_form
+from generator.forms_build import FormContext, build_form, build_handout
 from generator.profile import Profile, load_profile, profile_digest
 from generator.writers import docx_writer, pdf_writer
 
@@ -70,17 +70,28 @@ def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:
     )
 
 
+HANDOUTS = "handouts"
+
+
 def form_documents(facts: BuildFacts, catalog: Catalog, only: tuple[str, ...] = ()) -> list[tuple[str, Document]]:
-    """(file stem, document) for each form in the build, optionally only some."""
+    """(file stem, document) for each form and toolbox talk handout, optionally only some.
+
+    ``only`` names form ids; the name ``handouts`` selects the toolbox talk handouts.
+    """
     known = {f.id: f for f in facts.forms}
     if only:
         from generator.validation import suggest
 
-        unknown = [n for n in only if n not in known]
+        names = [*known, HANDOUTS]
+        unknown = [n for n in only if n not in names]
         if unknown:
-            raise UserError(f"--only: unknown form {unknown[0]!r}{suggest(unknown[0], known)} (forms: {', '.join(known)})")
+            raise UserError(f"--only: unknown form {unknown[0]!r}{suggest(unknown[0], names)} (forms: {', '.join(names)})")
     ctx = form_context(facts, catalog)
-    return [(f.slug(), build_form(f, ctx)) for f in facts.forms if not only or f.id in only]
+    items = [(f.slug(), build_form(f, ctx)) for f in facts.forms if not only or f.id in only]
+    if not only or HANDOUTS in only:
+        for number, hazard in enumerate(facts.hazards, start=1):
+            items.append((f"toolbox-talks/TT-{number:02d}-{hazard.id.replace('_', '-')}", build_handout(hazard, number, ctx)))
+    return items
 
 
 def _sha256(path: Path) -> str:

@@ -78,6 +78,36 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     )
 
 
+def build_handout(hazard: Hazard, number: int, ctx: FormContext) -> Document:
+    """A one-page toolbox talk handout for one hazard: key points and crew questions."""
+    code = f"TT-{number:02d}"
+    blocks: list[Any] = [
+        Paragraph((Run("Company: ", bold=True), Run(ctx.company), Run("    Handout: ", bold=True), Run(f"{code}, revision {ctx.revision} ({ctx.date})"))),
+        para(hazard.description),
+        Paragraph(plain("Key points"), "lead"),
+        bullets(hazard.toolbox_talk.points),
+        Paragraph(plain("Ask the crew"), "lead"),
+        bullets(hazard.toolbox_talk.questions, ordered=True),
+    ]
+    if hazard.ppe:
+        blocks.append(para("PPE for this work: " + ", ".join(p.rstrip(".") for p in hazard.ppe) + "."))
+    element = ctx.element_for_topic.get("communication", "")
+    blocks.append(para(f"Record the talk and attendance on Form F-08. Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}.", "small"))
+    body = Section(title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}")
+    return Document(
+        title=f"Toolbox talk: {hazard.name}",
+        company=ctx.company,
+        revision=ctx.revision,
+        date=ctx.date,
+        sections=[body],
+        toc=False,
+        subject=f"{code} toolbox talk handout",
+        keywords=("toolbox talk", hazard.name),
+        header_note=code,
+        kind="form",
+    )
+
+
 class _Builder:
     def __init__(self, form: FormDef, ctx: FormContext):
         self.form = form
@@ -99,7 +129,7 @@ class _Builder:
 
     # ---------------------------------------------------------------- plain blocks
     def _fields(self, block: FormBlock) -> list[Any]:
-        fields = tuple(Field(self.name(f.id), f.kind, f.label, f.lines) for f in block.fields)
+        fields = tuple(Field(self.name(("date_" if f.kind == "date" else "") + f.id), f.kind, f.label, f.lines) for f in block.fields)
         return [FieldGrid(fields, columns=2 if len(fields) > 1 else 1)]
 
     def _note(self, block: FormBlock) -> list[Any]:
@@ -216,7 +246,7 @@ class _Builder:
                 if t.name in seen:
                     continue
                 seen.add(t.name)
-                rows.append((plain(t.name), plain(t.who), plain(t.refresh or "As needed"), Field(self.name("worker"), "text"), Field(self.name("done"), "date"), Field(self.name("expiry"), "date"), Field(self.name("verified"), "text")))
+                rows.append((plain(t.name), plain(t.who), plain(t.refresh or "As needed"), Field(self.name("worker"), "text"), Field(self.name("date_done"), "date"), Field(self.name("date_expiry"), "date"), Field(self.name("verified"), "text")))
         for r in range(block.rows or 4):
             rows.append(tuple(Field(self.name("row"), "text") for _ in header))
         return [Table(header, tuple(rows), (22, 20, 12, 14, 11, 10, 11))]

@@ -54,8 +54,11 @@ def to_html(document: Document) -> str:
         parts.append(_cover(document))
     if document.toc:
         parts.append(_toc(document))
+    # WeasyPrint makes AcroForm fields only from inputs inside a <form> element
+    parts.append("<form>" if document.kind == "form" else "")
     for section in document.sections:
         parts.append(_section(section))
+    parts.append("</form>" if document.kind == "form" else "")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -40,10 +40,51 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     html = HTML(string=to_html(document), base_url=None, url_fetcher=data_only_fetcher())
-    rendered = html.render()
+    rendered = html.render(pdf_forms=document.kind == "form")
     buffer = io.BytesIO()
     rendered.write_pdf(buffer, pdf_forms=document.kind == "form")
-    return buffer.getvalue(), len(rendered.pages)
+    data = buffer.getvalue()
+    if document.kind == "form":
+        data = mark_date_fields(data)
+    return data, len(rendered.pages)
+
+
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def mark_date_fields(pdf: bytes) -> bytes:
+    """Turn the text fields named ``date_*`` into PDF date fields.
+
+    WeasyPrint writes every text input as a plain text field; a PDF viewer treats a field as
+    a date when it carries the standard AFDate format and keystroke actions, which is how
+    Acrobat itself stores date fields.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    for page in writer.pages:
+        for annotation in page.get("/Annots") or []:
+            field = annotation.get_object()
+            name = str(field.get("/T", ""))
+            if field.get("/FT") != "/Tx" or not name.startswith("date_"):
+                continue
+
+            def js(code: str) -> DictionaryObject:
+                action = DictionaryObject()
+                action[NameObject("/S")] = NameObject("/JavaScript")
+                action[NameObject("/JS")] = TextStringObject(code)
+                return action
+
+            actions = DictionaryObject()
+            actions[NameObject("/F")] = js(f'AFDate_FormatEx("{DATE_FORMAT}");')
+            actions[NameObject("/K")] = js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");')
+            field[NameObject("/AA")] = actions
+            field[NameObject("/TU")] = TextStringObject(f"Date ({DATE_FORMAT})")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def write(document: Document, out_path: Path) -> int:

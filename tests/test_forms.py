@@ -1,0 +1,153 @@
+"""The forms pack: every form for every golden case, in Word (opened by LibreOffice) and
+fillable PDF (fields counted), tailored to the hazards selected."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import docx_text, libreoffice_convert, pdf_text
+from pypdf import PdfReader
+
+from generator.assemble import gather_facts
+from generator.build import Staging, form_documents, write_documents
+from generator.document import Field, FieldGrid, Table
+from generator.profile import load_profile
+
+CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
+
+
+def expected_fields(document) -> Counter:
+    """Fields the form's document tree defines, by PDF kind."""
+    counts: Counter = Counter()
+
+    def add(field: Field) -> None:
+        counts[{"checkbox": "checkbox", "date": "date"}.get(field.kind, "text")] += 1
+
+    for section in document.all_sections():
+        for block in section.blocks:
+            if isinstance(block, FieldGrid):
+                for field in block.fields:
+                    add(field)
+            elif isinstance(block, Table):
+                for row in (block.header, *block.rows):
+                    for cell in row:
+                        if isinstance(cell, Field):
+                            add(cell)
+                        elif cell and isinstance(cell[0], Field):
+                            for field in cell:
+                                add(field)
+    return counts
+
+
+def pdf_fields(path: Path) -> Counter:
+    """Fields actually in the PDF, by kind (a date field carries AFDate actions)."""
+    counts: Counter = Counter()
+    for page in PdfReader(str(path)).pages:
+        for annotation in page.get("/Annots") or []:
+            widget = annotation.get_object()
+            kind = widget.get("/FT") or widget.get("/Parent", {}).get("/FT")
+            if kind == "/Btn":
+                counts["checkbox"] += 1
+            elif kind == "/Tx":
+                action = str(widget.get("/AA", {}).get("/F", {}).get("/JS", ""))
+                counts["date" if "AFDate_FormatEx" in action else "text"] += 1
+    return counts
+
+
+@pytest.fixture(scope="module", params=CASES, ids=lambda p: p.name)
+def built(request, catalog, tmp_path_factory):
+    profile = load_profile(request.param / "profile.yaml", catalog)
+    facts = gather_facts(profile, catalog)
+    items = form_documents(facts, catalog)
+    out = tmp_path_factory.mktemp(request.param.name)
+    staging = Staging(out)
+    write_documents(staging, items, ("docx", "pdf"), lambda _m: None)
+    staging.commit()
+    return facts, items, out
+
+
+def test_every_form_in_both_formats_with_its_fields(built, tmp_path):
+    facts, items, out = built
+    forms = [(stem, doc) for stem, doc in items if not stem.startswith("toolbox-talks/")]
+    assert len(forms) == len(facts.forms) >= 12
+    for stem, document in forms:
+        pdf = out / f"{stem}.pdf"
+        fields = pdf_fields(pdf)
+        assert fields == expected_fields(document), stem
+        assert fields["text"] > 0 and fields["date"] > 0, f"{stem} needs text and date fields"
+        text = re.sub(r"\s+", " ", pdf_text(pdf))
+        assert facts.profile.company.name in text
+        assert document.sections[0].number in text  # form number
+        assert f"revision {facts.revision}" in text
+        assert "Audit evidence for:" in text or stem.startswith("F-10")
+    assert sum(pdf_fields(out / f"{stem}.pdf")["checkbox"] for stem, _ in forms) > 100
+
+
+def test_libreoffice_opens_every_docx(built, tmp_path):
+    facts, items, out = built
+    for stem, _document in items:
+        docx = out / f"{stem}.docx"
+        assert facts.profile.company.name in docx_text(docx)
+    # one LibreOffice run per case would hide which file failed; convert each, quickly
+    for stem, _document in items[:: max(1, len(items) // 6)]:
+        libreoffice_convert(out / f"{stem}.docx", tmp_path)
+
+
+def test_handouts_one_page_per_hazard(built):
+    facts, items, out = built
+    handouts = [stem for stem, _ in items if stem.startswith("toolbox-talks/")]
+    assert len(handouts) == len(facts.hazards)
+    for stem, hazard in zip(handouts, facts.hazards):
+        reader = PdfReader(str(out / f"{stem}.pdf"))
+        assert len(reader.pages) == 1, stem
+        text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+        assert hazard.name in text
+        assert hazard.toolbox_talk.questions[0][:40] in text
+
+
+def _form_text(catalog, case, form_id):
+    profile = load_profile(Path(__file__).parent / "cases" / case / "profile.yaml", catalog)
+    facts = gather_facts(profile, catalog)
+    from generator.document import section_text
+
+    (_, document), = form_documents(facts, catalog, (form_id,))
+    return section_text(document.sections[0])
+
+
+@pytest.mark.parametrize("form_id", ["inspection_checklist", "flha"])
+def test_ladder_items_only_where_ladders_are_selected(catalog, form_id):
+    ladders = catalog.hazards["ladders"]
+    with_ladders = _form_text(catalog, "ab-roofing", form_id)
+    without = _form_text(catalog, "ab-landscaping", form_id)
+    assert ladders.name in with_ladders
+    assert ladders.name not in without
+    if form_id == "inspection_checklist":
+        for item in ladders.inspection.items:
+            assert item in with_ladders
+            assert item not in without
+
+
+def test_equipment_form_only_with_equipment_hazards(catalog):
+    from generator.profile import profile_from_text
+
+    text = (Path(__file__).parent / "cases" / "on-renovation" / "profile.yaml").read_text()
+    office = text.replace("hazards: [renovation_demolition, asbestos, silica_dust, ladders, power_tools, electrical_work, manual_handling, hazardous_chemicals]", "hazards: [ergonomics_computer, slips_trips_falls]")
+    facts = gather_facts(profile_from_text(office, catalog), catalog)
+    assert "equipment_preuse" not in {f.id for f in facts.forms}
+
+
+def test_forms_command_only(tmp_path):
+    from conftest import EXAMPLE, run_cli
+
+    proc = run_cli("forms", str(EXAMPLE), "-o", str(tmp_path / "f"), "--only", "flha,toolbox_talk", "--format", "pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in (tmp_path / "f").iterdir()) == [
+        "F-03-field-level-hazard-assessment.pdf",
+        "F-08-toolbox-talk-and-safety-meeting-record.pdf",
+    ]
+    proc = run_cli("forms", str(EXAMPLE), "-o", str(tmp_path / "g"), "--only", "flah")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: --only: unknown form 'flah': did you mean 'flha'?")
