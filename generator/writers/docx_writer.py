@@ -15,10 +15,10 @@ from pathlib import Path
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_BREAK, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Inches, Length, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -133,7 +133,11 @@ def _header_footer(sec, document: Document) -> None:  # type: ignore[no-untyped-
     footer = sec.footer.paragraphs[0]
     footer.text = ""
     tab_stops = footer.paragraph_format.tab_stops
-    tab_stops.add_tab_stop(sec.page_width - sec.left_margin - sec.right_margin, alignment=2)  # right
+    # the built-in Footer style has centre and right tabs for portrait Letter with wide
+    # margins; clear them and put one right tab at this page's text edge
+    for position in (Inches(3.25), Inches(6.5)):
+        tab_stops.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
+    tab_stops.add_tab_stop(_text_width(sec), WD_TAB_ALIGNMENT.RIGHT)
     lead = footer.add_run(f"Revision {document.revision} \u00b7 {document.date}\tPage ")
     for r in (lead,):
         r.font.size = Pt(8.5)
@@ -141,6 +145,10 @@ def _header_footer(sec, document: Document) -> None:  # type: ignore[no-untyped-
     tail = footer.add_run(" of ")
     tail.font.size = Pt(8.5)
     _field(footer, "NUMPAGES", "1")
+
+
+def _text_width(sec) -> Length:  # type: ignore[no-untyped-def]
+    return Length(sec.page_width - sec.left_margin - sec.right_margin)
 
 
 def _bottom_border(paragraph: DocxParagraph) -> None:
@@ -321,18 +329,23 @@ def _table(container, block: Table) -> None:  # type: ignore[no-untyped-def]
         for cell, value in zip(cells, row):
             _cell(cell, value, size=Pt(9))
     if block.widths:
+        # Word and LibreOffice honour fixed column widths only with autofit off and the
+        # width set on every cell of the column
+        table.autofit = False
         total = sum(block.widths)
-        width = Cm(17.0)
+        width = _text_width(container.sections[-1]) if hasattr(container, "sections") else Cm(17.0)
         for i, share in enumerate(block.widths[:cols]):
+            column_width = Length(int(width * share / total))
+            table.columns[i].width = column_width
             for row in table.rows:
-                row.cells[i].width = int(width * share / total)
+                row.cells[i].width = column_width
     container.add_paragraph()
 
 
 def _cell(cell: _Cell, value: Cell, bold: bool = False, size=None) -> None:  # type: ignore[no-untyped-def]
     paragraph = cell.paragraphs[0]
     if isinstance(value, Field):
-        _blank(paragraph, value)
+        _blank(paragraph, value, compact=True)
         return
     if value and isinstance(value[0], Field):
         for i, field in enumerate(value):  # type: ignore[assignment]
@@ -348,7 +361,7 @@ def _cell(cell: _Cell, value: Cell, bold: bool = False, size=None) -> None:  # t
             run.font.size = size
 
 
-def _blank(paragraph: DocxParagraph, field: Field) -> None:
+def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> None:
     """A printed blank: a box for a checkbox, an underlined gap for text."""
     if field.kind == "checkbox":
         text = "\u2610" + (f" {field.label}" if field.label else "")
@@ -357,7 +370,9 @@ def _blank(paragraph: DocxParagraph, field: Field) -> None:
     if field.label:
         paragraph.add_run(f"{field.label}: ").bold = True
     if field.kind == "date":
-        paragraph.add_run("____ / ____ / ______ (YYYY/MM/DD)").font.size = Pt(8)
+        hint = paragraph.add_run("YYYY-MM-DD" if compact else "______________ (YYYY-MM-DD)")
+        hint.font.size = Pt(7 if compact else 8)
+        hint.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
     elif field.kind == "textarea":
         for _ in range(max(field.lines, 1)):
             paragraph.add_run().add_break()
