@@ -39,8 +39,7 @@ class Advice:
             "reasons": self.reasons,
             "warnings": self.warnings,
             "partners": [
-                {"id": p.partner.id, "name": p.partner.name, "pack": p.id, "stream": p.stream}
-                for p in self.packs
+                {"id": p.partner.id, "name": p.partner.name, "pack": p.id, "stream": p.stream} for p in self.packs
             ],
         }
 
@@ -57,14 +56,23 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
         reasons.append(f"{jur.name} has no small-employer stream; employers of every size work toward COR.")
         return "COR", reasons, warnings
     if workers <= small.max_workers:
-        reasons.append(f"{workers} workers is within {jur.name}'s {small.stream} limit of {small.max_workers} or fewer.")
-        warnings.append(f"Confirm that your prime contractors and clients accept {small.stream}; some ask for a full COR.")
+        reasons.append(
+            f"{workers} workers is within {jur.name}'s {small.stream} limit of {small.max_workers} or fewer."
+        )
+        warnings.append(
+            f"Confirm that your prime contractors and clients accept {small.stream}; some ask for a full COR."
+        )
         if workers >= small.max_workers - 1:
-            warnings.append(f"You are close to the {small.stream} limit: hiring past {small.max_workers} workers moves you to COR at your next audit.")
+            warnings.append(
+                f"You are close to the {small.stream} limit: hiring past {small.max_workers} workers "
+                "moves you to COR at your next audit."
+            )
         if small.conflict and small.note:
             warnings.append(f"Sources disagree on the exact limit: {small.note.strip()}")
         return small.stream, reasons, warnings
-    reasons.append(f"{workers} workers is above {jur.name}'s {small.stream} limit of {small.max_workers}, so COR applies.")
+    reasons.append(
+        f"{workers} workers is above {jur.name}'s {small.stream} limit of {small.max_workers}, so COR applies."
+    )
     return "COR", reasons, warnings
 
 
@@ -104,7 +112,9 @@ def rank_general(pack: Pack, catalog: Catalog, industry: str) -> bool:
     return industry not in pack.industries and sector not in pack.sectors
 
 
-def fitting_packs(catalog: Catalog, province: str, workers: int, industry: str | None, stream: str | None) -> list[Pack]:
+def fitting_packs(
+    catalog: Catalog, province: str, workers: int, industry: str | None, stream: str | None
+) -> list[Pack]:
     """Packs that serve the province, the industry (or any) and the size, in the given stream."""
     sector = catalog.industries[industry].sector if industry in catalog.industries else None
     chosen = []
@@ -127,6 +137,7 @@ def fitting_packs(catalog: Catalog, province: str, workers: int, industry: str |
         if sector is not None and sector in pack.sectors:
             return 1, pack.id  # serves the sector
         return 2, pack.id  # general partner
+
     return sorted(chosen, key=rank)
 
 
@@ -141,7 +152,7 @@ def pack_for(catalog: Catalog, profile: Profile) -> Pack:
     if not serving:
         provinces = sorted({prov for p in offered for prov in p.provinces})
         raise UserError(f"{name} does not certify employers in {company.province} (it serves {', '.join(provinces)})")
-    stream = profile.stream
+    stream: str | None = profile.stream
     if stream is None:
         stream, _, _ = recommend_stream(catalog, company.province, company.workers)
         if not any(p.stream == stream for p in serving):

@@ -15,7 +15,7 @@ from typing import Any
 from generator.advisor import pack_for
 from generator.catalog import Catalog
 from generator.context import BuildFacts, build_context
-from generator.document import Callout, Cover, Document, Section, bullets, para
+from generator.document import Block, Callout, Cover, Document, Section, bullets, para
 from generator.errors import UserError
 from generator.forms_build import applies
 from generator.forms_catalog import load_forms
@@ -88,7 +88,10 @@ class ManualAssembler:
         out = []
         for element in pack.elements:
             chapter = Section(title=element.name, level=1, page_break=True, key=f"element/{element.id}")
-            looks = [para(f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}.", "small"), bullets(element.looks_for)]
+            looks: list[Block] = [
+                para(f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}.", "small"),
+                bullets(element.looks_for),
+            ]
             chapter.blocks.append(Callout(tuple(looks), f"What the {pack.partner.short} auditor looks for", "auditor"))
             for topic in element.topics:
                 for section in self.render_sections(f"sections/{topic}.md", 2):
@@ -138,14 +141,16 @@ class ManualAssembler:
         for element in self.facts.pack.elements:
             chapter = by_key.get(f"element/{element.id}")
             sections = [c.heading for c in chapter.children] if chapter else []
-            rows.append({
-                "number": element.number,
-                "name": element.name,
-                "chapter": chapter.heading if chapter else "",
-                "sections": sections,
-                "forms": [forms[f]["ref"] for f in element.forms if f in forms],
-                "verified": element.verified,
-            })
+            rows.append(
+                {
+                    "number": element.number,
+                    "name": element.name,
+                    "chapter": chapter.heading if chapter else "",
+                    "sections": sections,
+                    "forms": [forms[f]["ref"] for f in element.forms if f in forms],
+                    "verified": element.verified,
+                }
+            )
         return rows
 
 
@@ -208,7 +213,13 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
         sections=assembler.front() + assembler.chapters(),
         cover=cover,
         subject=f"{pack.partner.short} {pack.stream} health and safety manual",
-        keywords=("health and safety", pack.stream, pack.partner.short, facts.jur.name, *(h.name for h in facts.hazards)),
+        keywords=(
+            "health and safety",
+            pack.stream,
+            pack.partner.short,
+            facts.jur.name,
+            *(h.name for h in facts.hazards),
+        ),
     )
     document.number()
     document.sections += assembler.appendices(document)

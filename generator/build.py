@@ -85,12 +85,16 @@ def form_documents(facts: BuildFacts, catalog: Catalog, only: tuple[str, ...] = 
         names = [*known, HANDOUTS]
         unknown = [n for n in only if n not in names]
         if unknown:
-            raise UserError(f"--only: unknown form {unknown[0]!r}{suggest(unknown[0], names)} (forms: {', '.join(names)})")
+            raise UserError(
+                f"--only: unknown form {unknown[0]!r}{suggest(unknown[0], names)} (forms: {', '.join(names)})"
+            )
     ctx = form_context(facts, catalog)
     items = [(f.slug(), build_form(f, ctx)) for f in facts.forms if not only or f.id in only]
     if not only or HANDOUTS in only:
         for number, hazard in enumerate(facts.hazards, start=1):
-            items.append((f"toolbox-talks/TT-{number:02d}-{hazard.id.replace('_', '-')}", build_handout(hazard, number, ctx)))
+            items.append(
+                (f"toolbox-talks/TT-{number:02d}-{hazard.id.replace('_', '-')}", build_handout(hazard, number, ctx))
+            )
     return items
 
 
@@ -125,7 +129,9 @@ class Staging:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-def write_documents(staging: Staging, items: list[tuple[str, Document]], formats: tuple[str, ...], progress: Progress) -> None:
+def write_documents(
+    staging: Staging, items: list[tuple[str, Document]], formats: tuple[str, ...], progress: Progress
+) -> None:
     """Write each (relative stem, document) in every format into the staging folder."""
     for stem, document in items:
         if "docx" in formats:

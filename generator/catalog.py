@@ -74,9 +74,16 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
                 continue
             if obj is None:
                 continue
-            key = getattr(obj, "id")
+            key = str(obj.id)  # type: ignore[attr-defined]  # every record model has an id
             if str(key).lower() != path.stem.lower():
-                problems.append(Problem(str(path.relative_to(root.parent)), 1, "id", f"id {key!r} must match the file name {path.stem!r}"))
+                problems.append(
+                    Problem(
+                        str(path.relative_to(root.parent)),
+                        1,
+                        "id",
+                        f"id {key!r} must match the file name {path.stem!r}",
+                    )
+                )
             found[key] = obj
         return found
 
@@ -88,7 +95,9 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
 
     packs: dict[str, Pack] = {}
     pack_dirs: dict[str, Path] = {}
-    for pack_dir in sorted((root / "packs").iterdir()) + [d for base in extra_pack_dirs for d in sorted(base.iterdir())]:
+    for pack_dir in sorted((root / "packs").iterdir()) + [
+        d for base in extra_pack_dirs for d in sorted(base.iterdir())
+    ]:
         manifest = pack_dir / "pack.yaml"
         if not manifest.is_file():
             continue
@@ -96,7 +105,9 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         if pack is None:
             continue
         if pack.id != pack_dir.name:
-            problems.append(Problem(str(manifest), 1, "id", f"id {pack.id!r} must match the folder name {pack_dir.name!r}"))
+            problems.append(
+                Problem(str(manifest), 1, "id", f"id {pack.id!r} must match the folder name {pack_dir.name!r}")
+            )
         packs[pack.id] = pack
         pack_dirs[pack.id] = pack_dir
 
@@ -107,30 +118,68 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix)
 
 
-def _cross_check(root: Path, hazards: dict[str, Hazard], industries: dict[str, Industry], packs: dict[str, Pack], pack_dirs: dict[str, Path]) -> list[Problem]:
+def _cross_check(
+    root: Path,
+    hazards: dict[str, Hazard],
+    industries: dict[str, Industry],
+    packs: dict[str, Pack],
+    pack_dirs: dict[str, Path],
+) -> list[Problem]:
     problems: list[Problem] = []
     for industry in industries.values():
         for hazard_id in industry.hazards:
             if hazard_id not in hazards:
-                problems.append(Problem("manual_templates/industries.yaml", None, f"{industry.id}.hazards", f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}"))
+                problems.append(
+                    Problem(
+                        "manual_templates/industries.yaml",
+                        None,
+                        f"{industry.id}.hazards",
+                        f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}",
+                    )
+                )
     from generator.forms_catalog import FORM_IDS  # the form ids packs may name
 
     for pack in packs.values():
         where = f"manual_templates/packs/{pack.id}/pack.yaml"
         for industry_id in pack.industries:
             if industry_id not in industries:
-                problems.append(Problem(where, None, "industries", f"unknown industry {industry_id!r}{suggest(industry_id, industries)}"))
+                problems.append(
+                    Problem(
+                        where, None, "industries", f"unknown industry {industry_id!r}{suggest(industry_id, industries)}"
+                    )
+                )
         placed: dict[str, str] = {}
         for element in pack.elements:
             for topic in element.topics:
                 if topic not in TOPICS:
-                    problems.append(Problem(where, None, f"elements.{element.id}.topics", f"unknown topic {topic!r}{suggest(topic, TOPICS)}"))
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"elements.{element.id}.topics",
+                            f"unknown topic {topic!r}{suggest(topic, TOPICS)}",
+                        )
+                    )
                 elif topic in placed:
-                    problems.append(Problem(where, None, f"elements.{element.id}.topics", f"topic {topic!r} is already placed in element {placed[topic]}"))
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"elements.{element.id}.topics",
+                            f"topic {topic!r} is already placed in element {placed[topic]}",
+                        )
+                    )
                 placed[topic] = element.id
             for form in element.forms:
                 if form not in FORM_IDS:
-                    problems.append(Problem(where, None, f"elements.{element.id}.forms", f"unknown form {form!r}{suggest(form, FORM_IDS)}"))
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"elements.{element.id}.forms",
+                            f"unknown form {form!r}{suggest(form, FORM_IDS)}",
+                        )
+                    )
         for topic in TOPICS:
             if topic not in placed:
                 problems.append(Problem(where, None, "elements", f"topic {topic!r} is not placed in any element"))

@@ -27,7 +27,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("interview", help="answer the questionnaire and save a profile")
     p.add_argument("--answers", type=Path, help="YAML file of answers; these questions are skipped")
-    p.add_argument("-o", "--output", type=Path, default=Path("profile.yaml"), help="profile to write (default: profile.yaml)")
+    p.add_argument(
+        "-o", "--output", type=Path, default=Path("profile.yaml"), help="profile to write (default: profile.yaml)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite an existing profile")
 
     p = sub.add_parser("build", help="build the manual and forms from a profile")

@@ -31,29 +31,33 @@ def cmd_packs(args: argparse.Namespace) -> int:
     catalog = default_catalog()
     packs = sorted(catalog.packs.values(), key=lambda p: (p.provinces[0], p.partner.id, p.stream))
     if args.json:
-        print_json([
-            {
-                "id": p.id,
-                "partner": p.partner.id,
-                "partner_name": p.partner.name,
-                "stream": p.stream,
-                "provinces": p.provinces,
-                "sectors": p.sectors,
-                "min_workers": p.min_workers,
-                "max_workers": p.max_workers,
-                "protocol": p.protocol.name,
-                "protocol_version": p.protocol.version,
-                "elements": [{"number": e.number, "name": e.name, "verified": e.verified} for e in p.elements],
-            }
-            for p in packs
-        ])
+        print_json(
+            [
+                {
+                    "id": p.id,
+                    "partner": p.partner.id,
+                    "partner_name": p.partner.name,
+                    "stream": p.stream,
+                    "provinces": p.provinces,
+                    "sectors": p.sectors,
+                    "min_workers": p.min_workers,
+                    "max_workers": p.max_workers,
+                    "protocol": p.protocol.name,
+                    "protocol_version": p.protocol.version,
+                    "elements": [{"number": e.number, "name": e.name, "verified": e.verified} for e in p.elements],
+                }
+                for p in packs
+            ]
+        )
         return 0
     table = Table(title="Certifying-partner packs")
     for column in ("pack", "partner", "stream", "provinces", "sectors", "workers", "elements"):
         table.add_column(column)
     for p in packs:
         size = f"{p.min_workers}-{p.max_workers}" if p.max_workers else f"{p.min_workers}+"
-        table.add_row(p.id, p.partner.short, p.stream, ", ".join(p.provinces), ", ".join(p.sectors), size, str(len(p.elements)))
+        table.add_row(
+            p.id, p.partner.short, p.stream, ", ".join(p.provinces), ", ".join(p.sectors), size, str(len(p.elements))
+        )
     _console().print(table)
     return 0
 
@@ -66,13 +70,23 @@ def cmd_hazards(args: argparse.Namespace) -> int:
         if industry is None:
             from generator.validation import suggest
 
-            raise UserError(f"--industry: unknown industry {args.industry!r}{suggest(args.industry, catalog.industries)}")
+            raise UserError(
+                f"--industry: unknown industry {args.industry!r}{suggest(args.industry, catalog.industries)}"
+            )
         hazards = [catalog.hazards[h] for h in industry.hazards]
     if args.json:
-        print_json({
-            "hazards": [{"id": h.id, "name": h.name, "category": h.category, "equipment": h.equipment, "trades": h.trades} for h in hazards],
-            "industries": [{"id": i.id, "name": i.name, "sector": i.sector, "hazards": i.hazards} for i in catalog.industries.values()],
-        })
+        print_json(
+            {
+                "hazards": [
+                    {"id": h.id, "name": h.name, "category": h.category, "equipment": h.equipment, "trades": h.trades}
+                    for h in hazards
+                ],
+                "industries": [
+                    {"id": i.id, "name": i.name, "sector": i.sector, "hazards": i.hazards}
+                    for i in catalog.industries.values()
+                ],
+            }
+        )
         return 0
     table = Table(title="Hazard library")
     for column in ("id", "name", "category", "trades"):
@@ -148,7 +162,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with console.status("Building the manual...") as status:
         result = build(args.profile, out, default_catalog(), formats, progress=lambda m: status.update(m))
-    console.print(f"Wrote {len(result.files)} files to {out}/ (manual: {result.pages} pages)", markup=False, highlight=False)
+    console.print(
+        f"Wrote {len(result.files)} files to {out}/ (manual: {result.pages} pages)", markup=False, highlight=False
+    )
     return 0
 
 

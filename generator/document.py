@@ -8,7 +8,7 @@ tree into their format. Nodes are small immutable dataclasses; text is always pl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, Union
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Field:
     lines: int = 1
 
 
-Cell = Union[Runs, Field, tuple[Field, ...]]
+Cell = Runs | Field | tuple[Field, ...]
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ class PageBreak:
     pass
 
 
-Block = Union[Paragraph, BulletList, Table, Callout, SignatureBlock, FieldGrid, PageBreak]
+Block = Paragraph | BulletList | Table | Callout | SignatureBlock | FieldGrid | PageBreak
 
 
 @dataclass
@@ -202,7 +202,9 @@ def text_of(block: Block) -> str:
     if isinstance(block, Paragraph):
         return block.text
     if isinstance(block, BulletList):
-        return "\n".join("".join(r.text for r in i.runs) + "".join("\n" + text_of(c) for c in i.children) for i in block.items)
+        return "\n".join(
+            "".join(r.text for r in i.runs) + "".join("\n" + text_of(c) for c in i.children) for i in block.items
+        )
     if isinstance(block, Table):
         rows = [block.header, *block.rows]
         return "\n".join(" | ".join(_cell_text(c) for c in row) for row in rows)
@@ -219,7 +221,7 @@ def _cell_text(cell: Cell) -> str:
     if isinstance(cell, Field):
         return cell.label
     if cell and isinstance(cell[0], Field):
-        return " ".join(f.label for f in cell)  # type: ignore[union-attr]
+        return " ".join(f.label for f in cell)
     return "".join(r.text for r in cell)  # type: ignore[union-attr]
 
 

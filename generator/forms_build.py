@@ -7,6 +7,7 @@ from typing import Any
 
 from generator.content_models import Hazard, Pack, RiskMatrix
 from generator.document import (
+    Block,
     Callout,
     Cell,
     Document,
@@ -54,12 +55,25 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     """The tailored document for one form."""
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
-    intro = [
-        Paragraph((Run("Company: ", bold=True), Run(ctx.company), Run("    Form: ", bold=True), Run(f"{form.number}, revision {ctx.revision} ({ctx.date})"))),
+    intro: list[Block] = [
+        Paragraph(
+            (
+                Run("Company: ", bold=True),
+                Run(ctx.company),
+                Run("    Form: ", bold=True),
+                Run(f"{form.number}, revision {ctx.revision} ({ctx.date})"),
+            )
+        ),
         Paragraph(plain(form.purpose)),
     ]
     if element:
-        intro.append(para(f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}. Keep completed copies for {form.retention}.", "small"))
+        intro.append(
+            para(
+                f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}. "
+                f"Keep completed copies for {form.retention}.",
+                "small",
+            )
+        )
     body = Section(title=form.title, level=1, blocks=intro, number=form.number, key=f"form/{form.id}")
     for block in form.blocks:
         body.blocks.extend(builder.block(block))
@@ -82,7 +96,14 @@ def build_handout(hazard: Hazard, number: int, ctx: FormContext) -> Document:
     """A one-page toolbox talk handout for one hazard: key points and crew questions."""
     code = f"TT-{number:02d}"
     blocks: list[Any] = [
-        Paragraph((Run("Company: ", bold=True), Run(ctx.company), Run("    Handout: ", bold=True), Run(f"{code}, revision {ctx.revision} ({ctx.date})"))),
+        Paragraph(
+            (
+                Run("Company: ", bold=True),
+                Run(ctx.company),
+                Run("    Handout: ", bold=True),
+                Run(f"{code}, revision {ctx.revision} ({ctx.date})"),
+            )
+        ),
         para(hazard.description),
         Paragraph(plain("Key points"), "lead"),
         bullets(hazard.toolbox_talk.points),
@@ -92,8 +113,16 @@ def build_handout(hazard: Hazard, number: int, ctx: FormContext) -> Document:
     if hazard.ppe:
         blocks.append(para("PPE for this work: " + ", ".join(p.rstrip(".") for p in hazard.ppe) + "."))
     element = ctx.element_for_topic.get("communication", "")
-    blocks.append(para(f"Record the talk and attendance on Form F-08. Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}.", "small"))
-    body = Section(title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}")
+    blocks.append(
+        para(
+            "Record the talk and attendance on Form F-08. "
+            f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}.",
+            "small",
+        )
+    )
+    body = Section(
+        title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
+    )
     return Document(
         title=f"Toolbox talk: {hazard.name}",
         company=ctx.company,
@@ -129,7 +158,10 @@ class _Builder:
 
     # ---------------------------------------------------------------- plain blocks
     def _fields(self, block: FormBlock) -> list[Any]:
-        fields = tuple(Field(self.name(("date_" if f.kind == "date" else "") + f.id), f.kind, f.label, f.lines) for f in block.fields)
+        fields = tuple(
+            Field(self.name(("date_" if f.kind == "date" else "") + f.id), f.kind, f.label, f.lines)
+            for f in block.fields
+        )
         return [FieldGrid(fields, columns=2 if len(fields) > 1 else 1)]
 
     def _note(self, block: FormBlock) -> list[Any]:
@@ -143,7 +175,7 @@ class _Builder:
 
     def _table(self, block: FormBlock) -> list[Any]:
         header: tuple[Cell, ...] = tuple(plain(c) for c in block.columns)
-        rows = []
+        rows: list[tuple[Cell, ...]] = []
         for r in range(block.rows or 6):
             rows.append(tuple(self._blank_cell(col, r) for col in block.columns))
         return [Table(header, tuple(rows), tuple(block.widths) or None)]
@@ -169,20 +201,40 @@ class _Builder:
 
     def _check_table(self, items: list[str] | tuple[str, ...]) -> Table:
         header = (plain("Item"), *(plain(x) for x in YES_NO_NA), plain("Comment / deficiency"))
-        rows = []
+        rows: list[tuple[Cell, ...]] = []
         for item in items:
-            rows.append((plain(item), *(Field(self.name(x.lower().replace("/", "")), "checkbox") for x in YES_NO_NA), Field(self.name("comment"), "text")))
+            rows.append(
+                (
+                    plain(item),
+                    *(Field(self.name(x.lower().replace("/", "")), "checkbox") for x in YES_NO_NA),
+                    Field(self.name("comment"), "text"),
+                )
+            )
         return Table(header, tuple(rows), (46, 6, 6, 6, 36))
 
     # ------------------------------------------------------------ tailored blocks
     def _hazard_checklist(self, block: FormBlock) -> list[Any]:
         header = (plain("Present"), plain("Hazard"), plain("Key controls to confirm"), plain("Controls in place"))
-        rows = []
+        rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             key_controls = (h.controls.engineering + h.controls.administrative)[:2] + h.ppe[:1]
-            rows.append((Field(self.name("present"), "checkbox"), plain(h.name), plain(_joined(key_controls)), Field(self.name("in_place"), "checkbox")))
-        for r in range(2):
-            rows.append((Field(self.name("present"), "checkbox"), Field(self.name("other_hazard"), "text"), Field(self.name("other_controls"), "text"), Field(self.name("in_place"), "checkbox")))
+            rows.append(
+                (
+                    Field(self.name("present"), "checkbox"),
+                    plain(h.name),
+                    plain(_joined(key_controls)),
+                    Field(self.name("in_place"), "checkbox"),
+                )
+            )
+        for _r in range(2):
+            rows.append(
+                (
+                    Field(self.name("present"), "checkbox"),
+                    Field(self.name("other_hazard"), "text"),
+                    Field(self.name("other_controls"), "text"),
+                    Field(self.name("in_place"), "checkbox"),
+                )
+            )
         return [Table(header, tuple(rows), (8, 24, 58, 10))]
 
     def _hazard_inspection(self, block: FormBlock) -> list[Any]:
@@ -202,52 +254,99 @@ class _Builder:
         return out
 
     def _hazard_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(plain(c) for c in ("Task / hazard", "Severity (1-5)", "Likelihood (1-5)", "Risk (S x L)", "Controls (hierarchy)", "Residual risk", "Responsible"))
-        rows = []
+        header = tuple(
+            plain(c)
+            for c in (
+                "Task / hazard",
+                "Severity (1-5)",
+                "Likelihood (1-5)",
+                "Risk (S x L)",
+                "Controls (hierarchy)",
+                "Residual risk",
+                "Responsible",
+            )
+        )
+        rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             band = self.ctx.risk_matrix.band(h.risk.severity * h.risk.likelihood)
             controls = (h.controls.elimination + h.controls.engineering + h.controls.administrative)[:3]
-            rows.append((
-                plain(f"{h.name}: {h.harms[0]}"),
-                plain(str(h.risk.severity)),
-                plain(str(h.risk.likelihood)),
-                plain(f"{h.risk.severity * h.risk.likelihood} {band.name}"),
-                plain(_joined(controls)),
-                Field(self.name("residual"), "text"),
-                Field(self.name("responsible"), "text"),
-            ))
-        for r in range(block.rows or 4):
+            rows.append(
+                (
+                    plain(f"{h.name}: {h.harms[0]}"),
+                    plain(str(h.risk.severity)),
+                    plain(str(h.risk.likelihood)),
+                    plain(f"{h.risk.severity * h.risk.likelihood} {band.name}"),
+                    plain(_joined(controls)),
+                    Field(self.name("residual"), "text"),
+                    Field(self.name("responsible"), "text"),
+                )
+            )
+        for _r in range(block.rows or 4):
             rows.append(tuple(Field(self.name("row"), "text") for _ in header))
         return [Table(header, tuple(rows), (22, 7, 7, 9, 33, 11, 11))]
 
     def _risk_matrix(self, block: FormBlock) -> list[Any]:
         matrix = self.ctx.risk_matrix
-        header = (plain("Severity \\ Likelihood"), *(plain(f"{l.level} {l.name}") for l in matrix.likelihood))
-        rows = []
+        header = (plain("Severity \\ Likelihood"), *(plain(f"{lk.level} {lk.name}") for lk in matrix.likelihood))
+        rows: list[tuple[Cell, ...]] = []
         for s in reversed(matrix.severity):
-            rows.append((plain(f"{s.level} {s.name}"), *(plain(f"{s.level * l.level} {matrix.band(s.level * l.level).name}") for l in matrix.likelihood)))
+            rows.append(
+                (
+                    plain(f"{s.level} {s.name}"),
+                    *(plain(f"{s.level * k.level} {matrix.band(s.level * k.level).name}") for k in matrix.likelihood),
+                )
+            )
         bands = bullets([f"{b.min}-{b.max} {b.name}: {b.action}" for b in matrix.bands])
         return [Table(header, tuple(rows)), Callout((bands,), "Risk bands")]
 
     def _toolbox_topics(self, block: FormBlock) -> list[Any]:
         header = (plain("Covered"), plain("Topic"), plain("Key points"))
-        rows = []
+        rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
-            rows.append((Field(self.name("topic"), "checkbox"), plain(h.name), plain(_joined(h.toolbox_talk.points[:2]))))
-        rows.append((Field(self.name("topic"), "checkbox"), Field(self.name("other_topic"), "text"), Field(self.name("other_points"), "text")))
+            rows.append(
+                (Field(self.name("topic"), "checkbox"), plain(h.name), plain(_joined(h.toolbox_talk.points[:2])))
+            )
+        rows.append(
+            (
+                Field(self.name("topic"), "checkbox"),
+                Field(self.name("other_topic"), "text"),
+                Field(self.name("other_points"), "text"),
+            )
+        )
         return [Table(header, tuple(rows), (9, 26, 65))]
 
     def _training_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(plain(c) for c in ("Training / ticket", "Who needs it", "Refresh", "Worker", "Date completed", "Expiry", "Verified by"))
-        rows = []
+        header = tuple(
+            plain(c)
+            for c in (
+                "Training / ticket",
+                "Who needs it",
+                "Refresh",
+                "Worker",
+                "Date completed",
+                "Expiry",
+                "Verified by",
+            )
+        )
+        rows: list[tuple[Cell, ...]] = []
         seen: set[str] = set()
         for h in self.ctx.hazards:
             for t in h.training:
                 if t.name in seen:
                     continue
                 seen.add(t.name)
-                rows.append((plain(t.name), plain(t.who), plain(t.refresh or "As needed"), Field(self.name("worker"), "text"), Field(self.name("date_done"), "date"), Field(self.name("date_expiry"), "date"), Field(self.name("verified"), "text")))
-        for r in range(block.rows or 4):
+                rows.append(
+                    (
+                        plain(t.name),
+                        plain(t.who),
+                        plain(t.refresh or "As needed"),
+                        Field(self.name("worker"), "text"),
+                        Field(self.name("date_done"), "date"),
+                        Field(self.name("date_expiry"), "date"),
+                        Field(self.name("verified"), "text"),
+                    )
+                )
+        for _r in range(block.rows or 4):
             rows.append(tuple(Field(self.name("row"), "text") for _ in header))
         return [Table(header, tuple(rows), (22, 20, 12, 14, 11, 10, 11))]
 

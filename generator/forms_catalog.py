@@ -90,7 +90,9 @@ def load_forms(root: Path | None = None) -> dict[str, FormDef]:
         if form.id != path.stem:
             problems.append(located.problem(("id",), f"id {form.id!r} must match the file name {path.stem!r}"))
         if form.number in numbers:
-            problems.append(located.problem(("number",), f"number {form.number} is also used by {numbers[form.number]}"))
+            problems.append(
+                located.problem(("number",), f"number {form.number} is also used by {numbers[form.number]}")
+            )
         numbers[form.number] = form.id
         forms[form.id] = form
     if problems:
@@ -109,7 +111,7 @@ class _FormIds:
     def __contains__(self, item: object) -> bool:
         return item in form_ids()
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self):
         return iter(form_ids())
 
 

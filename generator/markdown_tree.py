@@ -49,7 +49,17 @@ def parse_markdown(text: str, base_level: int, source: str) -> Parsed:
             continue
         level = int(token.tag[1])
         if level < base_level:
-            raise ContentError(problems=[Problem(source, _line(token), "", f"heading level {level} is above this template's level {base_level}; start with {'#' * base_level}")])
+            raise ContentError(
+                problems=[
+                    Problem(
+                        source,
+                        _line(token),
+                        "",
+                        f"heading level {level} is above this template's level {base_level}; "
+                        f"start with {'#' * base_level}",
+                    )
+                ]
+            )
         title = _plain(parser.next())
         parser.next()  # heading_close
         section = Section(title=title, level=level)
@@ -153,7 +163,13 @@ class _Parser:
         if kind == "blockquote_open":
             inner = self.blocks_until("blockquote_close")
             title = ""
-            if inner and isinstance(inner[0], Paragraph) and inner[0].runs and inner[0].runs[0].bold and len(inner[0].runs) == 1:
+            if (
+                inner
+                and isinstance(inner[0], Paragraph)
+                and inner[0].runs
+                and inner[0].runs[0].bold
+                and len(inner[0].runs) == 1
+            ):
                 title = inner[0].text.rstrip(":")
                 inner = inner[1:]
             return Callout(tuple(inner), title)
@@ -167,7 +183,9 @@ class _Parser:
         if kind == "hr":
             return None
         if kind == "heading_open":
-            raise ContentError(problems=[Problem(self.source, _line(token), "", "a heading cannot stand inside a list or quote")])
+            raise ContentError(
+                problems=[Problem(self.source, _line(token), "", "a heading cannot stand inside a list or quote")]
+            )
         return None
 
     def list_(self, close: str, ordered: bool) -> BulletList:

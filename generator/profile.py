@@ -109,7 +109,9 @@ class Site(_Model):
 class DocumentInfo(_Model):
     revision: int = Field(1, ge=1, le=999)
     date: dt.date | None = Field(None, description="Date of this revision; defaults to the build date.")
-    program_start: dt.date | None = Field(None, description="Date the program started running (for the certification plan).")
+    program_start: dt.date | None = Field(
+        None, description="Date the program started running (for the certification plan)."
+    )
     approved_by: Text = ""
 
 
@@ -118,7 +120,9 @@ class Profile(_Model):
 
     company: Company
     partner: str = Field(description="Certifying-partner id, e.g. acsa; `safety-manual packs` lists them.")
-    stream: Literal["SECOR", "Small COR", "COR"] | None = Field(None, description="Leave out to let the stream advisor choose by worker count.")
+    stream: Literal["SECOR", "Small COR", "COR"] | None = Field(
+        None, description="Leave out to let the stream advisor choose by worker count."
+    )
     hazards: list[str] = Field(min_length=1, description="Hazard ids; `safety-manual hazards` lists them.")
     people: People
     emergency: Emergency = Emergency()
@@ -141,16 +145,27 @@ def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> 
     problems: list[Problem] = []
     industry = profile.company.industry
     if industry not in catalog.industries:
-        problems.append(located.problem(("company", "industry"), f"unknown industry {industry!r}{suggest(industry, catalog.industries)}"))
+        problems.append(
+            located.problem(
+                ("company", "industry"), f"unknown industry {industry!r}{suggest(industry, catalog.industries)}"
+            )
+        )
     seen: set[str] = set()
     for i, hazard in enumerate(profile.hazards):
         if hazard in seen:
             problems.append(located.problem(("hazards", i), f"hazard {hazard!r} is listed twice"))
         elif hazard not in catalog.hazards:
-            problems.append(located.problem(("hazards", i), f"unknown hazard {hazard!r}{suggest(hazard, catalog.hazards)}"))
+            problems.append(
+                located.problem(("hazards", i), f"unknown hazard {hazard!r}{suggest(hazard, catalog.hazards)}")
+            )
         seen.add(hazard)
     if profile.partner not in catalog.partners:
-        problems.append(located.problem(("partner",), f"unknown certifying partner {profile.partner!r}{suggest(profile.partner, catalog.partners)}"))
+        problems.append(
+            located.problem(
+                ("partner",),
+                f"unknown certifying partner {profile.partner!r}{suggest(profile.partner, catalog.partners)}",
+            )
+        )
     else:
         try:
             pack_for(catalog, profile)
@@ -166,7 +181,9 @@ def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> 
 def parse_profile(located: Located, catalog: Catalog) -> Profile:
     """Validate located profile data; raise one :class:`UserError` listing every problem."""
     if not isinstance(located.data, dict):
-        raise UserError(problems=[located.problem((), "a profile must be a mapping with company, partner, hazards and people")])
+        raise UserError(
+            problems=[located.problem((), "a profile must be a mapping with company, partner, hazards and people")]
+        )
     profile, problems = validate_located(Profile, located)
     if profile is not None:
         problems += _semantic_problems(profile, located, catalog)

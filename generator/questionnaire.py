@@ -108,7 +108,13 @@ Asker = Callable[[Question, list[Choice], Any], Any]
 class Interview:
     """Walks the questions, taking answers from a file first, then from an asker."""
 
-    def __init__(self, catalog: Catalog, questionnaires: list[Questionnaire], answers: dict[str, Any], answers_name: str = "answers"):
+    def __init__(
+        self,
+        catalog: Catalog,
+        questionnaires: list[Questionnaire],
+        answers: dict[str, Any],
+        answers_name: str = "answers",
+    ):
         self.catalog = catalog
         self.questionnaires = questionnaires
         self.given = answers
@@ -120,7 +126,10 @@ class Interview:
         cat = self.catalog
         source = q.choices_from
         if source == "provinces":
-            return [Choice(value=j.id, title=f"{j.id}  {j.name}") for j in sorted(cat.jurisdictions.values(), key=lambda j: j.id)]
+            return [
+                Choice(value=j.id, title=f"{j.id}  {j.name}")
+                for j in sorted(cat.jurisdictions.values(), key=lambda j: j.id)
+            ]
         if source == "industries":
             return [Choice(value=i.id, title=i.name) for i in sorted(cat.industries.values(), key=lambda i: i.name)]
         if source == "streams":
@@ -129,17 +138,23 @@ class Interview:
             # the industry's usual hazards first, ticked; then the rest of the library
             suggested = self._suggested_hazards()
             first = [Choice(value=h, title=cat.hazards[h].name, checked=True) for h in suggested]
-            rest = [Choice(value=h.id, title=h.name) for h in sorted(cat.hazards.values(), key=lambda h: h.name) if h.id not in suggested]
+            rest = [
+                Choice(value=h.id, title=h.name)
+                for h in sorted(cat.hazards.values(), key=lambda h: h.name)
+                if h.id not in suggested
+            ]
             return first + rest
         if source == "partners":
             advice = self._advice()
             seen: dict[str, Choice] = {}
             for pack in advice.packs if advice else []:
-                seen.setdefault(pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}"))
+                seen.setdefault(
+                    pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}")
+                )
             return list(seen.values())
         return [Choice(value=c, title=c) for c in q.choices]
 
-    def _advice(self):  # type: ignore[no-untyped-def]
+    def _advice(self):
         province = get_path(self.result, "company.province")
         workers = get_path(self.result, "company.workers")
         if province is None or workers is None:

@@ -92,7 +92,9 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any], display_
         raise ContentError(problems=[Problem(where, line, "", f"template tried an unsafe operation: {exc}")]) from None
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
         where, line = _template_frame(exc, name, display_root)
-        raise ContentError(problems=[Problem(where, line, "", f"template error: {type(exc).__name__}: {exc}")]) from None
+        raise ContentError(
+            problems=[Problem(where, line, "", f"template error: {type(exc).__name__}: {exc}")]
+        ) from None
 
 
 def _display(filename: str, root: Path | None) -> str:

@@ -33,7 +33,9 @@ def example_build(tmp_path_factory):
     return out, result
 
 
-def run_cli(*args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None
+) -> subprocess.CompletedProcess:
     """Run ``python -m generator`` as a user would, capturing its output."""
     full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
     return subprocess.run(
@@ -53,14 +55,25 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
     assert soffice, "LibreOffice is required by the tests (scripts/setup.sh installs it)"
     profile = out_dir / "lo-profile"
     proc = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(docx)],
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out_dir),
+            str(docx),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
     )
     pdf = out_dir / (docx.stem + ".pdf")
     assert proc.returncode == 0, proc.stderr
-    assert pdf.is_file() and pdf.stat().st_size > 1000, f"LibreOffice did not convert {docx.name}: {proc.stdout} {proc.stderr}"
+    assert pdf.is_file() and pdf.stat().st_size > 1000, (
+        f"LibreOffice did not convert {docx.name}: {proc.stdout} {proc.stderr}"
+    )
     return pdf
 
 

@@ -103,9 +103,13 @@ def test_docx_structure(example_build):
     xml = zipfile.ZipFile(path).read("word/document.xml").decode()
     assert "TOC \\o" in xml, "a table-of-contents field"
     assert "<w:tblHeader" in xml, "table header rows repeat"
-    footer = "".join(zipfile.ZipFile(path).read(n).decode() for n in zipfile.ZipFile(path).namelist() if n.startswith("word/footer"))
+    footer = "".join(
+        zipfile.ZipFile(path).read(n).decode() for n in zipfile.ZipFile(path).namelist() if n.startswith("word/footer")
+    )
     assert " PAGE " in footer and " NUMPAGES " in footer
-    header = "".join(zipfile.ZipFile(path).read(n).decode() for n in zipfile.ZipFile(path).namelist() if n.startswith("word/header"))
+    header = "".join(
+        zipfile.ZipFile(path).read(n).decode() for n in zipfile.ZipFile(path).namelist() if n.startswith("word/header")
+    )
     assert COMPANY in header
     props = document.core_properties
     assert props.author == COMPANY

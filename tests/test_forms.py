@@ -100,7 +100,7 @@ def test_handouts_one_page_per_hazard(built):
     facts, items, out = built
     handouts = [stem for stem, _ in items if stem.startswith("toolbox-talks/")]
     assert len(handouts) == len(facts.hazards)
-    for stem, hazard in zip(handouts, facts.hazards):
+    for stem, hazard in zip(handouts, facts.hazards, strict=False):
         reader = PdfReader(str(out / f"{stem}.pdf"))
         assert len(reader.pages) == 1, stem
         text = re.sub(r"\s+", " ", reader.pages[0].extract_text())
@@ -113,7 +113,7 @@ def _form_text(catalog, case, form_id):
     facts = gather_facts(profile, catalog)
     from generator.document import section_text
 
-    (_, document), = form_documents(facts, catalog, (form_id,))
+    ((_, document),) = form_documents(facts, catalog, (form_id,))
     return section_text(document.sections[0])
 
 
@@ -134,7 +134,10 @@ def test_equipment_form_only_with_equipment_hazards(catalog):
     from generator.profile import profile_from_text
 
     text = (Path(__file__).parent / "cases" / "on-renovation" / "profile.yaml").read_text()
-    office = text.replace("hazards: [renovation_demolition, asbestos, silica_dust, ladders, power_tools, electrical_work, manual_handling, hazardous_chemicals]", "hazards: [ergonomics_computer, slips_trips_falls]")
+    office = text.replace(
+        "hazards: [renovation_demolition, asbestos, silica_dust, ladders, power_tools, electrical_work, manual_handling, hazardous_chemicals]",
+        "hazards: [ergonomics_computer, slips_trips_falls]",
+    )
     facts = gather_facts(profile_from_text(office, catalog), catalog)
     assert "equipment_preuse" not in {f.id for f in facts.forms}
 

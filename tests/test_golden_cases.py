@@ -93,4 +93,4 @@ def test_long_enough_and_nothing_unfinished(case):
     assert len(facts.hazards) == 8
     assert len(text.split()) >= 12000
     match = BANNED.search(text)
-    assert match is None, f"unfinished text: {text[max(0, match.start() - 60): match.end() + 60]!r}"
+    assert match is None, f"unfinished text: {text[max(0, match.start() - 60) : match.end() + 60]!r}"

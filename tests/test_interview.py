@@ -69,19 +69,37 @@ def test_existing_profile_is_not_overwritten(tmp_path):
 
 def _spawn(args, tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm", COLUMNS="120", LINES="40")
-    return pexpect.spawn(sys.executable, ["-m", "generator", *args], cwd=str(tmp_path), env=env, encoding="utf-8", timeout=60, dimensions=(40, 120))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "generator", *args],
+        cwd=str(tmp_path),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(40, 120),
+    )
 
 
 def test_interactive_questionnaire_in_a_terminal(tmp_path, catalog):
     """Drive the real questionary prompts through a pseudo-terminal."""
     # the file answers everything but five questions; blank answers skip optional ones
     answers = {
-        "company": {"province": "BC", "industry": "electrical", "legal_name": "", "phone": "",
-                    "address": {"street": "", "city": "", "postal_code": ""}},
-        "people": {"owner": {"name": "Sam Ortiz", "title": "Owner", "phone": ""},
-                   "safety_contact": {"name": "Sam Ortiz", "phone": ""}},
-        "emergency": {"hospital": {"name": "Lions Gate Hospital", "address": ""},
-                      "muster_point": "Front gate", "first_aiders": []},
+        "company": {
+            "province": "BC",
+            "industry": "electrical",
+            "legal_name": "",
+            "phone": "",
+            "address": {"street": "", "city": "", "postal_code": ""},
+        },
+        "people": {
+            "owner": {"name": "Sam Ortiz", "title": "Owner", "phone": ""},
+            "safety_contact": {"name": "Sam Ortiz", "phone": ""},
+        },
+        "emergency": {
+            "hospital": {"name": "Lions Gate Hospital", "address": ""},
+            "muster_point": "Front gate",
+            "first_aiders": [],
+        },
         "document": {"program_start": ""},
     }
     _write(tmp_path / "answers.yaml", answers)

@@ -48,12 +48,22 @@ def test_bad_yaml(tmp_path):
 
 def test_unknown_province(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("province: AB", "province: XX"))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:3: company.province: must be one of 'AB', 'BC', 'SK', 'MB', 'ON', 'NB', 'NS', 'PE' or 'NL' (got 'XX')"])
+    _assert_refused(
+        proc,
+        out,
+        [
+            f"error: {tmp_path}/profile.yaml:3: company.province: must be one of 'AB', 'BC', 'SK', 'MB', 'ON', 'NB', 'NS', 'PE' or 'NL' (got 'XX')"
+        ],
+    )
 
 
 def test_unknown_hazard_with_hint(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("- chainsaws", "- chainsaw"))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:9: hazards[1]: unknown hazard 'chainsaw': did you mean 'chainsaws'?"])
+    _assert_refused(
+        proc,
+        out,
+        [f"error: {tmp_path}/profile.yaml:9: hazards[1]: unknown hazard 'chainsaw': did you mean 'chainsaws'?"],
+    )
 
 
 def test_negative_workers(tmp_path):
@@ -67,7 +77,11 @@ def test_missing_company_name(tmp_path):
 
 
 def test_every_problem_reported_at_once(tmp_path):
-    text = GOOD.replace("province: AB", "province: XX").replace("- chainsaws", "- chainsaw").replace("workers: 8", "workers: -3")
+    text = (
+        GOOD.replace("province: AB", "province: XX")
+        .replace("- chainsaws", "- chainsaw")
+        .replace("workers: 8", "workers: -3")
+    )
     text = text.replace("  name: Test Landscaping\n", "")
     proc, out = _build(tmp_path, text)
     assert proc.returncode == 2
@@ -79,18 +93,26 @@ def test_every_problem_reported_at_once(tmp_path):
 
 def test_unknown_key_gets_a_hint(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("  workers: 8", "  workers: 8\n  worker_count: 9"))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:5: company.worker_count: unknown key: did you mean 'workers'?"])
+    _assert_refused(
+        proc, out, [f"error: {tmp_path}/profile.yaml:5: company.worker_count: unknown key: did you mean 'workers'?"]
+    )
 
 
 def test_partner_must_serve_province(tmp_path):
     proc, out = _build(tmp_path, GOOD.replace("partner: acsa", "partner: ihsa"))
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:6: partner: IHSA does not certify employers in AB (it serves ON)"])
+    _assert_refused(
+        proc, out, [f"error: {tmp_path}/profile.yaml:6: partner: IHSA does not certify employers in AB (it serves ON)"]
+    )
 
 
 def test_alias_bomb_refused(tmp_path):
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n" + GOOD
     proc, out = _build(tmp_path, bomb)
-    _assert_refused(proc, out, [f"error: {tmp_path}/profile.yaml:2: YAML aliases (*name) are not allowed; write the value out in full"])
+    _assert_refused(
+        proc,
+        out,
+        [f"error: {tmp_path}/profile.yaml:2: YAML aliases (*name) are not allowed; write the value out in full"],
+    )
 
 
 def test_missing_file(tmp_path):

@@ -95,7 +95,9 @@ def test_profile_stream_must_fit_the_size(catalog):
     data = dict(BASE, stream="SECOR", company=dict(BASE["company"], workers=25))
     with pytest.raises(UserError) as info:
         profile_from_text(yaml.safe_dump(data, sort_keys=False), catalog, name="p.yaml")
-    assert info.value.lines == ["p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25)"]
+    assert info.value.lines == [
+        "p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25)"
+    ]
 
 
 def test_questionnaire_offers_only_fitting_partners(catalog):

@@ -45,7 +45,7 @@ def to_html(document: Document) -> str:
         f'<meta name="author" content="{escape(document.company, quote=True)}">',
         f'<meta name="description" content="{escape(document.subject or document.title, quote=True)}">',
         f'<meta name="keywords" content="{escape(", ".join(document.keywords), quote=True)}">',
-        f'<meta name="generator" content="safety-manual">',
+        '<meta name="generator" content="safety-manual">',
         f"<style>{css}</style></head>",
         f'<body class="{document.kind}{" landscape" if document.landscape else ""}">',
         _running(document),
@@ -161,7 +161,9 @@ def _table(block: Table) -> str:
     cols = ""
     if block.widths:
         total = sum(block.widths)
-        cols = "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths) + "</colgroup>"
+        cols = (
+            "<colgroup>" + "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths) + "</colgroup>"
+        )
     head = "".join(f"<th>{_cell(c)}</th>" for c in block.header)
     body = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>" for row in block.rows)
     caption = f"<caption>{escape(block.caption)}</caption>" if block.caption else ""
@@ -172,7 +174,7 @@ def _cell(cell: Cell) -> str:
     if isinstance(cell, Field):
         return _field(cell, in_table=True)
     if cell and isinstance(cell[0], Field):
-        return " ".join(_field(f, in_table=True) for f in cell)  # type: ignore[arg-type]
+        return " ".join(_field(f, in_table=True) for f in cell)
     return _runs(cell)  # type: ignore[arg-type]
 
 
@@ -184,7 +186,9 @@ def _field(field: Field, in_table: bool = False) -> str:
         box = f'<input type="checkbox" name="{name}" title="{title}">'
         return f'<label class="check">{box} {label}</label>' if label else box
     if field.kind == "textarea":
-        control = f'<textarea name="{name}" title="{title}" style="height:{1.6 * max(field.lines, 1):.1f}em"></textarea>'
+        control = (
+            f'<textarea name="{name}" title="{title}" style="height:{1.6 * max(field.lines, 1):.1f}em"></textarea>'
+        )
     else:
         kind = "date" if field.kind == "date" else "text"
         placeholder = ' class="date"' if kind == "date" else ""

@@ -25,7 +25,7 @@ def data_only_fetcher() -> Any:
     """
     from weasyprint.urls import URLFetcher
 
-    class DataOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class DataOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith("data:"):
                 raise ValueError(f"safety-manual refused to fetch {url[:80]!r}")
