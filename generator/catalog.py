@@ -52,8 +52,16 @@ class Catalog:
         return {p.partner.id: p.partner.name for p in self.packs.values()}
 
 
+def _display(path: Path, root: Path) -> str:
+    """A path as messages show it: relative to the content root when inside it."""
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
 def _load(model: type[M], path: Path, root: Path, problems: list[Problem]) -> M | None:
-    located = load_yaml(path, display=str(path.relative_to(root.parent)))
+    located = load_yaml(path, display=_display(path, root))
     obj, found = validate_located(model, located)
     problems.extend(found)
     return obj
@@ -140,7 +148,7 @@ def _cross_check(
     from generator.forms_catalog import FORM_IDS  # the form ids packs may name
 
     for pack in packs.values():
-        where = f"manual_templates/packs/{pack.id}/pack.yaml"
+        where = _display(pack_dirs[pack.id] / "pack.yaml", root)
         for industry_id in pack.industries:
             if industry_id not in industries:
                 problems.append(

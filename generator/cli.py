@@ -36,12 +36,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("profile", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     p = sub.add_parser("forms", help="write only the forms for a profile")
     p.add_argument("profile", type=Path)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-forms)")
     p.add_argument("--only", default="", help="comma-separated form ids, e.g. flha,toolbox_talk")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     sub.add_parser("schema", help="print the profile's JSON Schema")
 

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from generator import __version__
-from generator.catalog import default_catalog
+from generator.catalog import Catalog, default_catalog, load_catalog
 from generator.cli import print_json
 from generator.errors import UserError
 
@@ -150,6 +150,15 @@ def cmd_interview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalog_for(args: argparse.Namespace) -> Catalog:
+    """The bundled catalog, plus any pack folders named with --packs."""
+    extra = tuple(getattr(args, "packs", []) or [])
+    for folder in extra:
+        if not folder.is_dir():
+            raise UserError(f"--packs: {folder} is not a folder")
+    return load_catalog(extra_pack_dirs=extra) if extra else default_catalog()
+
+
 def _default_out(profile: Path, suffix: str) -> Path:
     return Path(f"{profile.stem}-{suffix}")
 
@@ -161,7 +170,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = args.output or _default_out(args.profile, "manual")
     console = Console(stderr=True)
     with console.status("Building the manual...") as status:
-        result = build(args.profile, out, default_catalog(), formats, progress=lambda m: status.update(m))
+        result = build(args.profile, out, _catalog_for(args), formats, progress=lambda m: status.update(m))
     console.print(
         f"Wrote {len(result.files)} files to {out}/ (manual: {result.pages} pages)", markup=False, highlight=False
     )
@@ -173,7 +182,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from generator.build import Staging, form_documents, parse_formats, write_documents
     from generator.profile import load_profile
 
-    catalog = default_catalog()
+    catalog = _catalog_for(args)
     formats = parse_formats(args.format)
     profile = load_profile(args.profile, catalog)
     facts = gather_facts(profile, catalog)

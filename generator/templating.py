@@ -55,7 +55,19 @@ def lower_first(text: Any) -> str:
 
 
 class _Loader(jinja2.FileSystemLoader):
-    """Loads templates from the given folders only (FileSystemLoader refuses ``..``)."""
+    """Loads templates from the given folders only.
+
+    FileSystemLoader already refuses ``..`` in names; this also refuses a file that is a
+    link (or sits behind one) leading outside its folder, so a pack reads only its own files.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        roots = [Path(p).resolve() for p in self.searchpath]
+        if not any(real.is_relative_to(root) for root in roots):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:

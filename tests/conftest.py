@@ -78,10 +78,14 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
 
 
 def pdf_text(path: Path) -> str:
-    """All text of a PDF, read back with pypdf."""
-    from pypdf import PdfReader
+    """All text of a PDF, read back with poppler's pdftotext.
 
-    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    poppler decodes every font encoding WeasyPrint writes (pypdf misreads the two-byte
+    custom CMaps WeasyPrint uses once a font has many glyphs, as with CJK text).
+    """
+    proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 def docx_text(path: Path) -> str:
