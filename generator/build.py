@@ -108,6 +108,10 @@ class Staging:
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
+        # a build killed part-way leaves its staging folder behind; the next build clears it
+        for stale in out_dir.glob(".staging-*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
         self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         self.files: list[str] = []
         self.pages: dict[str, int] = {}

@@ -139,14 +139,34 @@ def test_very_long_values_and_every_hazard(tmp_path, catalog):
 
 
 BAD_PROFILES = [
-    ("duplicate hazard", lambda d: d.update(hazards=["chainsaws", "chainsaws"]), "hazards[1]: hazard 'chainsaws' is listed twice"),
-    ("workers as text", lambda d: d["company"].update(workers="eight"), "company.workers: must be a whole number (got 'eight')"),
+    (
+        "duplicate hazard",
+        lambda d: d.update(hazards=["chainsaws", "chainsaws"]),
+        "hazards[1]: hazard 'chainsaws' is listed twice",
+    ),
+    (
+        "workers as text",
+        lambda d: d["company"].update(workers="eight"),
+        "company.workers: must be a whole number (got 'eight')",
+    ),
     ("hazards not a list", lambda d: d.update(hazards="chainsaws"), "hazards: must be a list"),
     ("empty name", lambda d: d["company"].update(name="   "), "company.name: must not be empty"),
-    ("control character", lambda d: d["company"].update(name="Bad\x07Bell"), "company.name: contains control characters that cannot be printed"),
+    (
+        "control character",
+        lambda d: d["company"].update(name="Bad\x07Bell"),
+        "company.name: contains control characters that cannot be printed",
+    ),
     ("company not a mapping", lambda d: d.update(company=["x"]), "company: must be a mapping of keys to values"),
-    ("name too long", lambda d: d["company"].update(name="x" * 301), "company.name: is too long (at most 300 characters)"),
-    ("logo not an image", lambda d: d["company"].update(logo="notes.txt"), "company.logo: logo must be a .png or .jpg file"),
+    (
+        "name too long",
+        lambda d: d["company"].update(name="x" * 301),
+        "company.name: is too long (at most 300 characters)",
+    ),
+    (
+        "logo not an image",
+        lambda d: d["company"].update(logo="notes.txt"),
+        "company.logo: logo must be a .png or .jpg file",
+    ),
 ]
 
 
