@@ -46,6 +46,18 @@ def _joined(items: list[str]) -> str:
     return "; ".join(item.rstrip(" .;") for item in items)
 
 
+def _id_line(ctx: FormContext, kind: str, code: str) -> Paragraph:
+    """The line under a form's title: company, form number, revision and date."""
+    return Paragraph(
+        (
+            Run("Company: ", bold=True),
+            Run(ctx.company),
+            Run(f"    {kind}: ", bold=True),
+            Run(f"{code}, revision {ctx.revision} ({ctx.date})"),
+        )
+    )
+
+
 def applies(form: FormDef, hazards: tuple[Hazard, ...]) -> bool:
     """Whether a form belongs in this build (equipment forms need an equipment hazard)."""
     return form.when == "always" or any(h.equipment for h in hazards)
@@ -56,14 +68,7 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
     intro: list[Block] = [
-        Paragraph(
-            (
-                Run("Company: ", bold=True),
-                Run(ctx.company),
-                Run("    Form: ", bold=True),
-                Run(f"{form.number}, revision {ctx.revision} ({ctx.date})"),
-            )
-        ),
+        _id_line(ctx, "Form", form.number),
         Paragraph(plain(form.purpose)),
     ]
     if element:
@@ -96,14 +101,7 @@ def build_handout(hazard: Hazard, number: int, ctx: FormContext) -> Document:
     """A one-page toolbox talk handout for one hazard: key points and crew questions."""
     code = f"TT-{number:02d}"
     blocks: list[Any] = [
-        Paragraph(
-            (
-                Run("Company: ", bold=True),
-                Run(ctx.company),
-                Run("    Handout: ", bold=True),
-                Run(f"{code}, revision {ctx.revision} ({ctx.date})"),
-            )
-        ),
+        _id_line(ctx, "Handout", code),
         para(hazard.description),
         Paragraph(plain("Key points"), "lead"),
         bullets(hazard.toolbox_talk.points),
