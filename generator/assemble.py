@@ -14,13 +14,14 @@ from typing import Any
 
 from generator.advisor import pack_for
 from generator.catalog import Catalog
+from generator.content_models import Controls, Hazard, Inspection, Risk, ToolboxTalk, TrainingItem
 from generator.context import BuildFacts, build_context
 from generator.document import Block, Callout, Cover, Document, Section, bullets, para
 from generator.errors import UserError
 from generator.forms_build import applies
 from generator.forms_catalog import load_forms
 from generator.markdown_tree import parse_markdown
-from generator.profile import Profile
+from generator.profile import CustomHazard, Profile
 from generator.templating import make_environment, render
 
 FRONT = ("about", "company", "document_control")
@@ -31,7 +32,8 @@ MAX_LOGO_BYTES = 2_000_000
 def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = None) -> BuildFacts:
     """Resolve the pack, province, hazards and forms a profile builds with."""
     pack = pack_for(catalog, profile)
-    hazards = tuple(sorted((catalog.hazards[h] for h in profile.hazards), key=lambda h: h.name.lower()))
+    chosen = [catalog.hazards[h] for h in profile.hazards] + [custom_hazard(c) for c in profile.custom.hazards]
+    hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
     forms = tuple(f for f in load_forms().values() if applies(f, hazards))
     return BuildFacts(
         profile=profile,
@@ -41,6 +43,40 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         forms=forms,
         date=profile.document.date or today or dt.date.today(),
         revision=profile.document.revision,
+    )
+
+
+def custom_hazard(custom: CustomHazard) -> Hazard:
+    """A company's own hazard as a library record, so every chapter and form treats it alike."""
+    practice = list(custom.safe_work_practice)
+    return Hazard.model_construct(
+        id=custom.id,
+        name=custom.name,
+        category="general",
+        trades=[],
+        equipment=False,
+        description=custom.description,
+        who_is_at_risk=custom.who_is_at_risk,
+        harms=[f"Injury from {custom.name.lower()}"],
+        risk=Risk(severity=custom.severity, likelihood=custom.likelihood),
+        controls=Controls(**custom.controls),
+        ppe=list(custom.ppe),
+        safe_work_practice=practice,
+        safe_job_procedure=None,
+        training=[TrainingItem(name=t, who="Workers who do this task") for t in custom.training],
+        inspection=Inspection.model_construct(
+            frequency=custom.inspection_frequency, items=list(custom.inspection_items)
+        ),
+        toolbox_talk=ToolboxTalk.model_construct(
+            points=practice[:6],
+            questions=[
+                f"Where could {custom.name.lower()} hurt someone on today's job?",
+                "What will we do differently today?",
+            ],
+        ),
+        emergency=[],
+        legislation={},
+        sources=[],
     )
 
 
@@ -94,12 +130,24 @@ class ManualAssembler:
             ]
             chapter.blocks.append(Callout(tuple(looks), f"What the {pack.partner.short} auditor looks for", "auditor"))
             for topic in element.topics:
-                for section in self.render_sections(f"sections/{topic}.md", 2):
+                rendered = self.render_sections(f"sections/{topic}.md", 2)
+                for section in rendered:
                     section.key = f"topic/{topic}"
                     _key_children(section, section.key)
                     chapter.children.append(section)
+                self._add_company_text(topic, rendered)
             out.append(chapter)
         return out
+
+    def _add_company_text(self, topic: str, rendered: list[Section]) -> None:
+        """The company's own paragraphs for a topic, kept across every rebuild and update."""
+        paragraphs = self.facts.profile.custom.sections.get(topic, [])
+        if not paragraphs or not rendered:
+            return
+        name = self.facts.profile.company.name
+        extra = Section(title=f"Additional requirements at {name}", level=3, key=f"topic/{topic}/company-text")
+        extra.blocks = [para(text) for text in paragraphs]
+        rendered[0].children.append(extra)
 
     def appendices(self, document: Document) -> list[Section]:
         extra = {"xref": self._cross_reference(document), "plan": self._certification_plan()}

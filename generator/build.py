@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
+from generator import __version__, revisions
 from generator.assemble import assemble_manual, gather_facts, load_logo
 from generator.catalog import Catalog
 from generator.context import BuildFacts
@@ -91,10 +91,10 @@ def form_documents(facts: BuildFacts, catalog: Catalog, only: tuple[str, ...] = 
     ctx = form_context(facts, catalog)
     items = [(f.slug(), build_form(f, ctx)) for f in facts.forms if not only or f.id in only]
     if not only or HANDOUTS in only:
-        for number, hazard in enumerate(facts.hazards, start=1):
-            items.append(
-                (f"toolbox-talks/TT-{number:02d}-{hazard.id.replace('_', '-')}", build_handout(hazard, number, ctx))
-            )
+        # named by hazard id, not by position, so adding a hazard leaves the others' files alone
+        for hazard in facts.hazards:
+            slug = hazard.id.replace("_", "-")
+            items.append((f"toolbox-talks/TT-{slug}", build_handout(hazard, f"TT-{slug}", ctx)))
     return items
 
 
@@ -176,17 +176,45 @@ def build_profile(
     progress("assembling the manual")
     manual = assemble_manual(facts, catalog, logo)
     items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
+    content = _outline(facts, catalog)
+    previous = revisions.read_previous(out_dir)
     staging = Staging(out_dir)
     try:
         write_documents(staging, items, formats, progress)
+        change_report = _change_report(staging, facts, previous, content)
+        archived = None
+        if previous and previous.get("revision") != facts.revision:
+            archived = revisions.archive_previous(out_dir, previous)
         manifest = _manifest(facts, profile, profile_path, staging)
+        manifest.update(outline=content, change_report=change_report, archived=archived)
         target = staging.target("build.json")
         target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         staging.commit()
     except BaseException:
         staging.discard()
         raise
+    revisions.remove_stale(out_dir, None if archived else previous, staging.files)
     return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts)
+
+
+def _outline(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
+    """Digests of the content, from a rendering with a neutral revision and date."""
+    plain_facts = revisions.neutral(facts)
+    return revisions.outline(assemble_manual(plain_facts, catalog), form_documents(plain_facts, catalog))
+
+
+def _change_report(
+    staging: Staging, facts: BuildFacts, previous: dict[str, Any] | None, content: dict[str, Any]
+) -> str | None:
+    """Write ``changes-rev-N.md`` when the content differs from the previous build's."""
+    if not previous or "outline" not in previous:
+        return None
+    diff = revisions.compare(previous["outline"], content)
+    if not revisions.has_changes(diff):
+        return None
+    name = f"changes-rev-{facts.revision}.md"
+    staging.target(name).write_text(revisions.report(diff, facts.revision, previous), encoding="utf-8")
+    return name
 
 
 def _manifest(facts: BuildFacts, profile: Profile, profile_path: Path, staging: Staging) -> dict[str, Any]:

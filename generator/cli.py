@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
         "-o", "--output", type=Path, default=Path("profile.yaml"), help="profile to write (default: profile.yaml)"
     )
     p.add_argument("--force", action="store_true", help="overwrite an existing profile")
+    p.add_argument("--profile", type=Path, help="ask again with this saved profile's answers as defaults, then rebuild")
+    p.add_argument("--build-dir", type=Path, help="with --profile: output folder (default: <profile name>-manual)")
 
     p = sub.add_parser("build", help="build the manual and forms from a profile")
     p.add_argument("profile", type=Path)
@@ -44,6 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--only", default="", help="comma-separated form ids, e.g. flha,toolbox_talk")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+
+    p = sub.add_parser("update", help="add or remove hazards, raise the revision and rebuild")
+    p.add_argument("profile", type=Path)
+    p.add_argument("--add-hazard", nargs="+", default=[], metavar="ID")
+    p.add_argument("--remove-hazard", nargs="+", default=[], metavar="ID")
+    p.add_argument("--note", help="what changed, for the revision history")
+    p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
+    p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
 
     sub.add_parser("schema", help="print the profile's JSON Schema")
 

@@ -13,6 +13,7 @@ from generator import __version__
 from generator.catalog import Catalog, default_catalog, load_catalog
 from generator.cli import print_json
 from generator.errors import UserError
+from generator.profile import Profile
 
 
 def _console() -> Console:
@@ -121,13 +122,14 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
 
 def cmd_interview(args: argparse.Namespace) -> int:
-    from generator.profile import profile_from_text, save_profile
+    from generator.profile import load_profile, profile_from_text, profile_to_data, save_profile
     from generator.questionnaire import Interview, load_questionnaires
     from generator.yamlio import dump_yaml, load_yaml
 
     catalog = default_catalog()
-    output: Path = args.output
-    if output.exists() and not args.force:
+    saved_profile = load_profile(args.profile, catalog) if args.profile else None
+    output: Path = args.profile or args.output
+    if saved_profile is None and output.exists() and not args.force:
         raise UserError(f"{output}: already exists; use --force to replace it or -o to choose another file")
     answers: dict = {}
     name = "answers"
@@ -143,11 +145,67 @@ def cmd_interview(args: argparse.Namespace) -> int:
         from generator.prompting import ask
 
         asker = ask
-    result = Interview(catalog, load_questionnaires(), answers, name).run(asker)
+    saved = profile_to_data(saved_profile) if saved_profile else None
+    result = Interview(catalog, load_questionnaires(), answers, name, saved=saved).run(asker)
+    if saved is not None:
+        result = _merged(saved, result)
     profile = profile_from_text(dump_yaml(result), catalog, name=name)
-    save_profile(profile, output, packs_version=__version__)
-    print(f"Profile written to {output}. Build the manual with: safety-manual build {output}")
+    if saved_profile is None:
+        save_profile(profile, output, packs_version=__version__)
+        print(f"Profile written to {output}. Build the manual with: safety-manual build {output}")
+        return 0
+    if profile == saved_profile:
+        print(f"No answers changed; {output} stays at revision {saved_profile.document.revision}.")
+        return 0
+    return _revise_and_build(
+        profile, saved_profile, output, "Answers updated in the questionnaire", args.build_dir, "docx,pdf"
+    )
+
+
+def _merged(base: dict, changes: dict) -> dict:
+    """``base`` with ``changes`` laid over it, key by key (profile keys no question asks survive)."""
+    out = dict(base)
+    for key, value in changes.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _revise_and_build(
+    profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
+) -> int:
+    """Raise the revision, save the profile and rebuild."""
+    import datetime as dt
+
+    from generator.build import build_profile, parse_formats
+    from generator.profile import save_profile
+    from generator.updating import next_revision
+
+    revised = next_revision(profile, changes, dt.date.today())
+    catalog = default_catalog()
+    target = out or _default_out(path, "manual")
+    chosen = parse_formats(formats)
+    save_profile(revised, path, packs_version=__version__)
+    result = build_profile(revised, path, target, catalog, chosen)
+    print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
+    report = result.manifest.get("change_report")
+    print(
+        f"Wrote {len(result.files)} files to {target}/" + (f"; changes listed in {target / report}" if report else "")
+    )
     return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from generator.profile import load_profile
+    from generator.updating import change_hazards
+
+    catalog = default_catalog()
+    profile = load_profile(args.profile, catalog)
+    if not args.add_hazard and not args.remove_hazard and not args.note:
+        raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
+    hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
+    changes = "; ".join(p for p in (what, args.note) if p)
+    updated = profile.model_copy(update={"hazards": hazards})
+    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -171,9 +229,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     with console.status("Building the manual...") as status:
         result = build(args.profile, out, _catalog_for(args), formats, progress=lambda m: status.update(m))
-    console.print(
-        f"Wrote {len(result.files)} files to {out}/ (manual: {result.pages} pages)", markup=False, highlight=False
-    )
+    pages = f" (manual: {result.pages} pages)" if result.pages else ""
+    console.print(f"Wrote {len(result.files)} files to {out}/{pages}", markup=False, highlight=False)
     return 0
 
 

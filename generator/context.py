@@ -54,6 +54,33 @@ def cite(citation: dict[str, Any] | None) -> str:
     return text
 
 
+def revision_history(facts: BuildFacts) -> list[dict[str, Any]]:
+    """The revision history, oldest first, ending with the current revision."""
+    info = facts.profile.document
+    owner = facts.profile.people.owner.name
+    rows = [
+        {
+            "revision": h.revision,
+            "date": h.date.isoformat(),
+            "changes": h.changes,
+            "approved_by": h.approved_by or owner,
+        }
+        for h in info.history
+        if h.revision < facts.revision
+    ]
+    current = [h for h in info.history if h.revision == facts.revision]
+    changes = (
+        current[-1].changes
+        if current
+        else ("First issue of the program" if facts.revision == 1 else "Revision of the program")
+    )
+    approved = (current[-1].approved_by if current else "") or info.approved_by or owner
+    rows.append(
+        {"revision": facts.revision, "date": facts.date.isoformat(), "changes": changes, "approved_by": approved}
+    )
+    return rows
+
+
 def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     """The context every manual template renders with."""
     profile = facts.profile
@@ -98,6 +125,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
             "revision": facts.revision,
             "date": facts.date.isoformat(),
             "review_date": (facts.date + dt.timedelta(days=365)).isoformat(),
+            "history": revision_history(facts),
         },
         "forms": {f.id: {"number": f.number, "title": f.title, "ref": f.ref()} for f in facts.forms},
         "form_list": [

@@ -97,9 +97,8 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     )
 
 
-def build_handout(hazard: Hazard, number: int, ctx: FormContext) -> Document:
+def build_handout(hazard: Hazard, code: str, ctx: FormContext) -> Document:
     """A one-page toolbox talk handout for one hazard: key points and crew questions."""
-    code = f"TT-{number:02d}"
     blocks: list[Any] = [
         _id_line(ctx, "Handout", code),
         para(hazard.description),

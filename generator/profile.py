@@ -106,6 +106,15 @@ class Site(_Model):
     description: Text = ""
 
 
+class RevisionEntry(_Model):
+    """One line of the revision history."""
+
+    revision: int = Field(ge=1, le=999)
+    date: dt.date
+    changes: RequiredName
+    approved_by: Text = ""
+
+
 class DocumentInfo(_Model):
     revision: int = Field(1, ge=1, le=999)
     date: dt.date | None = Field(None, description="Date of this revision; defaults to the build date.")
@@ -113,6 +122,31 @@ class DocumentInfo(_Model):
         None, description="Date the program started running (for the certification plan)."
     )
     approved_by: Text = ""
+    history: list[RevisionEntry] = Field([], description="Revision history, oldest first; `update` adds to it.")
+
+
+class CustomHazard(_Model):
+    """A hazard of the company's own, with its own controls, kept across every update."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: RequiredName
+    description: Annotated[Text, Field(min_length=1)]
+    who_is_at_risk: Text = "Workers who do this task, and anyone near the work."
+    severity: int = Field(3, ge=1, le=5)
+    likelihood: int = Field(3, ge=1, le=5)
+    controls: dict[Literal["elimination", "substitution", "engineering", "administrative", "ppe"], list[Text]] = {}
+    ppe: list[Text] = []
+    safe_work_practice: list[Text] = Field(min_length=1)
+    training: list[Text] = []
+    inspection_items: list[Text] = Field(min_length=1)
+    inspection_frequency: Text = "Before each use"
+
+
+class Custom(_Model):
+    """Company text kept across rebuilds: paragraphs per topic and the company's own hazards."""
+
+    sections: dict[str, list[Text]] = Field({}, description="Topic id -> paragraphs added at the end of that topic.")
+    hazards: list[CustomHazard] = []
 
 
 class Profile(_Model):
@@ -128,6 +162,7 @@ class Profile(_Model):
     emergency: Emergency = Emergency()
     sites: list[Site] = []
     document: DocumentInfo = DocumentInfo()
+    custom: Custom = Custom()
 
 
 def profile_schema() -> dict[str, Any]:
@@ -159,6 +194,20 @@ def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> 
                 located.problem(("hazards", i), f"unknown hazard {hazard!r}{suggest(hazard, catalog.hazards)}")
             )
         seen.add(hazard)
+    from generator.content_models import TOPICS
+
+    for topic in profile.custom.sections:
+        if topic not in TOPICS:
+            problems.append(
+                located.problem(("custom", "sections", topic), f"unknown topic {topic!r}{suggest(topic, TOPICS)}")
+            )
+    for i, custom in enumerate(profile.custom.hazards):
+        if custom.id in catalog.hazards:
+            problems.append(
+                located.problem(
+                    ("custom", "hazards", i, "id"), f"{custom.id!r} is a library hazard id; give yours another id"
+                )
+            )
     if profile.partner not in catalog.partners:
         problems.append(
             located.problem(

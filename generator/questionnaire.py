@@ -114,11 +114,13 @@ class Interview:
         questionnaires: list[Questionnaire],
         answers: dict[str, Any],
         answers_name: str = "answers",
+        saved: dict[str, Any] | None = None,
     ):
         self.catalog = catalog
         self.questionnaires = questionnaires
         self.given = answers
         self.answers_name = answers_name
+        self.saved = saved or {}  # a saved profile's answers: the defaults when asking again
         self.result: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ choices
@@ -240,7 +242,8 @@ class Interview:
                     problems.append(f"{self.answers_name}: {q.id}: {error}")
                     if ask is None:
                         continue
-                default = self.default(q)
+                saved = get_path(self.saved, q.id)
+                default = saved if saved not in (None, "", []) else self.default(q)
                 if ask is None:
                     if default not in (None, "", []):
                         set_path(self.result, q.id, default)

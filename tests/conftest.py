@@ -100,4 +100,5 @@ def docx_text(path: Path) -> str:
                 parts.append(cell.text)
     for section in document.sections:
         parts += [p.text for p in section.header.paragraphs]
+        parts += [p.text for p in section.footer.paragraphs]
     return "\n".join(parts)

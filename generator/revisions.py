@@ -1,0 +1,151 @@
+"""Keeping a manual current: content outlines, change reports and the revision archive.
+
+A build records an outline of its content (a digest of every section and form) in
+build.json. The next build compares outlines, writes ``changes-rev-N.md`` when the content
+changed, and moves the previous revision's files to ``archive/rev-N/`` instead of
+overwriting them. Outlines are taken from a rendering with a neutral revision number and
+date, so a new revision number alone is not reported as a change in every chapter.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from generator.document import Document, Section, text_of
+
+NEUTRAL_DATE = dt.date(2000, 1, 1)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _own_text(section: Section) -> str:
+    return "\n".join([section.title, *(text_of(b) for b in section.blocks)])
+
+
+def _tree_text(section: Section) -> str:
+    return "\n".join([_own_text(section), *(_tree_text(c) for c in section.children)])
+
+
+def outline(manual: Document, forms: list[tuple[str, Document]]) -> dict[str, Any]:
+    """Digests of every section (its own text and its whole subtree) and every form."""
+    sections: dict[str, Any] = {}
+    for section in manual.all_sections():
+        key = section.key or section.title
+        while key in sections:  # two subsections with the same title
+            key += "+"
+        sections[key] = {
+            "title": section.title,
+            "level": section.level,
+            "own": _digest(_own_text(section)),
+            "tree": _digest(_tree_text(section)),
+        }
+    form_digests = {
+        stem: {"title": doc.title, "digest": _digest("\n".join(_tree_text(s) for s in doc.sections))}
+        for stem, doc in forms
+    }
+    return {"sections": sections, "forms": form_digests}
+
+
+def neutral(facts: Any) -> Any:
+    """The same build facts with a fixed revision and date, for comparing content."""
+    return dataclasses.replace(facts, revision=1, date=NEUTRAL_DATE)
+
+
+def compare(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, list[str]]]:
+    """Chapters, sections and forms added, removed and changed between two outlines."""
+    result: dict[str, dict[str, list[str]]] = {}
+    old_s, new_s = old.get("sections", {}), new.get("sections", {})
+    for group, levels, field in (("chapters", (1,), "tree"), ("sections", (2, 3, 4), "own")):
+        old_keys = [k for k, v in old_s.items() if v["level"] in levels]
+        new_keys = [k for k, v in new_s.items() if v["level"] in levels]
+        result[group] = {
+            "added": [new_s[k]["title"] for k in new_keys if k not in old_s],
+            "removed": [old_s[k]["title"] for k in old_keys if k not in new_s],
+            "changed": [new_s[k]["title"] for k in new_keys if k in old_s and old_s[k][field] != new_s[k][field]],
+        }
+    old_f, new_f = old.get("forms", {}), new.get("forms", {})
+    result["forms"] = {
+        "added": [new_f[k]["title"] for k in new_f if k not in old_f],
+        "removed": [old_f[k]["title"] for k in old_f if k not in new_f],
+        "changed": [new_f[k]["title"] for k in new_f if k in old_f and old_f[k]["digest"] != new_f[k]["digest"]],
+    }
+    return result
+
+
+def has_changes(diff: dict[str, dict[str, list[str]]]) -> bool:
+    """Whether a comparison found anything."""
+    return any(items for group in diff.values() for items in group.values())
+
+
+def report(diff: dict[str, dict[str, list[str]]], revision: int, previous: dict[str, Any]) -> str:
+    """The change report as Markdown."""
+    lines = [
+        f"# Changes in revision {revision}",
+        "",
+        f"Compared with revision {previous.get('revision', '?')} "
+        f"(built {str(previous.get('built_at', 'earlier'))[:10]}).",
+    ]
+    for group, title in (("chapters", "Chapters"), ("sections", "Sections"), ("forms", "Forms and handouts")):
+        lines += ["", f"## {title}", ""]
+        entries = diff[group]
+        if not any(entries.values()):
+            lines.append("No changes.")
+            continue
+        for kind in ("added", "removed", "changed"):
+            for name in entries[kind]:
+                lines.append(f"- {kind.capitalize()}: {name}")
+    return "\n".join(lines) + "\n"
+
+
+def read_previous(out_dir: Path) -> dict[str, Any] | None:
+    """The previous build's manifest in ``out_dir``, if any."""
+    path = out_dir / "build.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def archive_previous(out_dir: Path, previous: dict[str, Any]) -> str | None:
+    """Move the previous revision's files to ``archive/rev-N/``; never overwrite an archive."""
+    revision = previous.get("revision")
+    target = out_dir / "archive" / f"rev-{revision}"
+    if target.exists():
+        return None
+    moved = False
+    for entry in previous.get("files", []):
+        relative = entry["path"]
+        if relative.startswith(("changes-rev-", "archive/")):
+            continue
+        source = out_dir / relative
+        if source.is_file():
+            destination = target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, destination)
+            moved = True
+    return str(target.relative_to(out_dir)) if moved else None
+
+
+def remove_stale(out_dir: Path, previous: dict[str, Any] | None, keep: list[str]) -> None:
+    """Delete files of the previous build of the same revision that this build no longer writes."""
+    if not previous:
+        return
+    for entry in previous.get("files", []):
+        relative = entry["path"]
+        if relative in keep or relative.startswith(("changes-rev-", "archive/")):
+            continue
+        path = out_dir / relative
+        if path.is_file():
+            path.unlink()
+    for folder in sorted((out_dir / "forms").rglob("*"), reverse=True) if (out_dir / "forms").is_dir() else []:
+        if folder.is_dir() and not any(folder.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
