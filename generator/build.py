@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.profile import Profile, load_profile, profile_digest
 from generator.writers import docx_writer, pdf_writer
+from generator.yamlio import write_atomic
 
 FORMATS = ("docx", "pdf")
 Progress = Callable[[str], None]
@@ -134,16 +137,40 @@ class Staging:
 
 
 def write_documents(
-    staging: Staging, items: list[tuple[str, Document]], formats: tuple[str, ...], progress: Progress
+    staging: Staging,
+    items: list[tuple[str, Document]],
+    formats: tuple[str, ...],
+    progress: Progress,
+    jobs: int = 1,
 ) -> None:
-    """Write each (relative stem, document) in every format into the staging folder."""
-    for stem, document in items:
-        if "docx" in formats:
-            progress(f"writing {stem}.docx")
-            docx_writer.write(document, staging.target(f"{stem}.docx"))
-        if "pdf" in formats:
+    """Write each (relative stem, document) in every format into the staging folder.
+
+    With ``jobs`` > 1 the PDFs (nearly all of a build's time is WeasyPrint layout) are laid
+    out in worker processes while this process writes the Word files.
+    """
+    pool = None
+    pending: dict[str, Future[tuple[bytes, int]]] = {}
+    if "pdf" in formats and jobs > 1 and len(items) > 1:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+        # longest first: the manual, then the forms
+        for stem, document in items:
+            pending[stem] = pool.submit(pdf_writer.render_pdf, document)
+    try:
+        for stem, document in items:
+            if "docx" in formats:
+                progress(f"writing {stem}.docx")
+                docx_writer.write(document, staging.target(f"{stem}.docx"))
+            if "pdf" in formats and pool is None:
+                progress(f"writing {stem}.pdf")
+                staging.pages[f"{stem}.pdf"] = pdf_writer.write(document, staging.target(f"{stem}.pdf"))
+        for stem, future in pending.items():
             progress(f"writing {stem}.pdf")
-            staging.pages[f"{stem}.pdf"] = pdf_writer.write(document, staging.target(f"{stem}.pdf"))
+            data, pages = future.result()
+            write_atomic(staging.target(f"{stem}.pdf"), data)
+            staging.pages[f"{stem}.pdf"] = pages
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
 
 def build(
@@ -153,11 +180,12 @@ def build(
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build the manual, every form and build.json for the profile at ``profile_path``."""
     progress = progress or (lambda _message: None)
     profile = load_profile(profile_path, catalog)
-    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today)
+    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs)
 
 
 def build_profile(
@@ -168,8 +196,9 @@ def build_profile(
     formats: tuple[str, ...] = FORMATS,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
-    """Build from an already validated profile."""
+    """Build from an already validated profile; ``jobs`` processes lay out the PDFs."""
     progress = progress or (lambda _message: None)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
@@ -180,7 +209,7 @@ def build_profile(
     previous = revisions.read_previous(out_dir)
     staging = Staging(out_dir)
     try:
-        write_documents(staging, items, formats, progress)
+        write_documents(staging, items, formats, progress, jobs)
         change_report = _change_report(staging, facts, previous, content)
         archived = None
         if previous and previous.get("revision") != facts.revision:

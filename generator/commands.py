@@ -228,9 +228,55 @@ def cmd_build(args: argparse.Namespace) -> int:
     out = args.output or _default_out(args.profile, "manual")
     console = Console(stderr=True)
     with console.status("Building the manual...") as status:
-        result = build(args.profile, out, _catalog_for(args), formats, progress=lambda m: status.update(m))
+        if args.jobs < 1:
+            raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
+        result = build(
+            args.profile, out, _catalog_for(args), formats, progress=lambda m: status.update(m), jobs=args.jobs
+        )
     pages = f" (manual: {result.pages} pages)" if result.pages else ""
     console.print(f"Wrote {len(result.files)} files to {out}/{pages}", markup=False, highlight=False)
+    return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from generator.batch import BatchRow, find_profiles, run_batch
+    from generator.build import parse_formats
+
+    formats = parse_formats(args.format)
+    if args.jobs < 1:
+        raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
+    total = len(find_profiles(args.folder))
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("Building"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("", total=total)
+
+        def done(row: BatchRow) -> None:
+            progress.update(task, advance=1, description=f"{row.profile}: {row.status}")
+
+        rows = run_batch(args.folder, args.output, args.jobs, formats, on_done=done)
+    table = Table(title=f"Batch build: {args.folder} -> {args.output}")
+    for column in ("client", "stream", "partner", "pages", "seconds", "status"):
+        table.add_column(column, justify="right" if column in ("pages", "seconds") else "left")
+    for row in rows:
+        status = "ok" if row.status == "ok" else f"FAILED: {row.error}"
+        table.add_row(
+            row.client or row.profile, row.stream, row.partner, str(row.pages or ""), f"{row.seconds:.1f}", status
+        )
+    _console().print(table)
+    failed = [r for r in rows if r.status != "ok"]
+    if failed:
+        for row in failed:
+            print(f"error: {row.profile}: {row.error}", file=sys.stderr)
+        return 1
     return 0
 
 
