@@ -21,7 +21,10 @@ def test_batch_builds_good_profiles_and_reports_bad_ones(tmp_path):
     assert proc.returncode == 1
     assert "Summit Ridge Roofing Inc." in proc.stdout and "Maple Leaf Home Renovations" in proc.stdout
     assert "FAILED" in proc.stdout
-    assert f"error: broken.yaml: {folder}/broken.yaml:1: company.workers: must be at least 1 (got -2) (+4 more)" in proc.stderr
+    assert (
+        f"error: broken.yaml: {folder}/broken.yaml:1: company.workers: must be at least 1 (got -2) (+4 more)"
+        in proc.stderr
+    )
     assert (out / "summit" / "manual.docx").is_file()
     assert (out / "maple" / "manual.docx").is_file()
     assert not (out / "broken" / "manual.docx").exists()

@@ -12,8 +12,8 @@ from conftest import ROOT
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "ruff", "check", "generator", "tests"],
-        [sys.executable, "-m", "ruff", "format", "--check", "generator", "tests"],
+        [sys.executable, "-m", "ruff", "check", "generator", "tests", "benchmarks"],
+        [sys.executable, "-m", "ruff", "format", "--check", "generator", "tests", "benchmarks"],
         [sys.executable, "-m", "mypy", "generator"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],

@@ -23,7 +23,10 @@ def _profile(tmp_path):
                 "id": "irrigation_trenching",
                 "name": "Irrigation trenching",
                 "description": "Cutting shallow trenches for irrigation lines with a walk-behind trencher.",
-                "safe_work_practice": ["Locate all utilities before trenching.", "Keep hands and feet clear of the chain."],
+                "safe_work_practice": [
+                    "Locate all utilities before trenching.",
+                    "Keep hands and feet clear of the chain.",
+                ],
                 "inspection_items": ["Chain guard in place", "Dead-man control works"],
                 "controls": {"engineering": ["Use trenchers with a working dead-man control"]},
                 "training": ["Trencher operation"],
@@ -43,7 +46,18 @@ def test_add_confined_space_then_rebuild_unchanged(tmp_path, catalog):
     rev1_text = docx_text(out / "manual.docx")
     assert CUSTOM_POLICY in rev1_text and "Irrigation trenching" in rev1_text
 
-    update = run_cli("update", str(profile), "--add-hazard", "confined_space", "--note", "Lift station contract", "-o", str(out), "--format", "docx")
+    update = run_cli(
+        "update",
+        str(profile),
+        "--add-hazard",
+        "confined_space",
+        "--note",
+        "Lift station contract",
+        "-o",
+        str(out),
+        "--format",
+        "docx",
+    )
     assert update.returncode == 0, update.stderr
     saved = load_yaml(profile).data
     assert saved["document"]["revision"] == 2
@@ -69,7 +83,12 @@ def test_add_confined_space_then_rebuild_unchanged(tmp_path, catalog):
     assert "- Added: Confined space entry" in report
     assert f"- Added: {confined.safe_job_procedure.title}" in report
     assert "- Added: Toolbox talk: Confined space entry" in report
-    for changed in ("Training matrix", "Inspection schedule", "Workplace Inspection Checklist", "Field-Level Hazard Assessment"):
+    for changed in (
+        "Training matrix",
+        "Inspection schedule",
+        "Workplace Inspection Checklist",
+        "Field-Level Hazard Assessment",
+    ):
         assert f"- Changed: {changed}" in report, changed
     assert "Removed" not in report
     assert "Policy" not in report and "Toolbox talk: Heat stress" not in report
@@ -95,7 +114,9 @@ def test_update_errors(tmp_path):
     profile = _profile(tmp_path)
     proc = run_cli("update", str(profile), "--add-hazard", "confined_spaces")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: --add-hazard: unknown hazard 'confined_spaces': did you mean 'confined_space'?"
+    assert (
+        proc.stderr.strip() == "error: --add-hazard: unknown hazard 'confined_spaces': did you mean 'confined_space'?"
+    )
     proc = run_cli("update", str(profile), "--remove-hazard", "ladders")
     assert proc.stderr.strip() == "error: --remove-hazard: 'ladders' is not in the profile"
     proc = run_cli("update", str(profile))
