@@ -149,6 +149,11 @@ def cmd_interview(args: argparse.Namespace) -> int:
     result = Interview(catalog, load_questionnaires(), answers, name, saved=saved).run(asker)
     if saved is not None:
         result = _merged(saved, result)
+    if saved is None:
+        # a new profile records its revision date, so rebuilding on another day gives the same text
+        import datetime as dt
+
+        result.setdefault("document", {}).setdefault("date", dt.date.today().isoformat())
     profile = profile_from_text(dump_yaml(result), catalog, name=name)
     if saved_profile is None:
         save_profile(profile, output, packs_version=__version__)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 
@@ -35,6 +36,7 @@ def test_answers_file_makes_a_valid_profile(tmp_path, catalog):
     assert profile.stream == "Small COR"  # advised: 15 workers is within BC's limit of 19
     assert profile.people.safety_contact.name == "Sam Ortiz"  # defaults to the owner
     assert out.read_text().startswith("# Health and safety manual profile")
+    assert profile.document.date == dt.date.today()  # fixed, so later rebuilds print the same date
 
 
 def test_missing_answers_without_terminal_names_them(tmp_path):
