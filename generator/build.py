@@ -135,6 +135,14 @@ class Staging:
     def discard(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
 
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # anything that fails or interrupts the build discards the staging folder; a
+        # successful block has committed already, so only leftovers are removed
+        self.discard()
+
 
 def write_documents(
     staging: Staging,
@@ -207,8 +215,7 @@ def build_profile(
     items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
     content = _outline(facts, catalog)
     previous = revisions.read_previous(out_dir)
-    staging = Staging(out_dir)
-    try:
+    with Staging(out_dir) as staging:
         write_documents(staging, items, formats, progress, jobs)
         change_report = _change_report(staging, facts, previous, content)
         archived = None
@@ -219,9 +226,6 @@ def build_profile(
         target = staging.target("build.json")
         target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
     revisions.remove_stale(out_dir, None if archived else previous, staging.files)
     return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts)
 

@@ -145,7 +145,9 @@ def _cross_check(
                         f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}",
                     )
                 )
-    from generator.forms_catalog import FORM_IDS  # the form ids packs may name
+    from generator.forms_catalog import form_ids
+
+    known_forms = form_ids()  # the form ids packs may name
 
     for pack in packs.values():
         where = _display(pack_dirs[pack.id] / "pack.yaml", root)
@@ -179,13 +181,13 @@ def _cross_check(
                     )
                 placed[topic] = element.id
             for form in element.forms:
-                if form not in FORM_IDS:
+                if form not in known_forms:
                     problems.append(
                         Problem(
                             where,
                             None,
                             f"elements.{element.id}.forms",
-                            f"unknown form {form!r}{suggest(form, FORM_IDS)}",
+                            f"unknown form {form!r}{suggest(form, known_forms)}",
                         )
                     )
         for topic in TOPICS:

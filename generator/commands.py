@@ -297,12 +297,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
     only = tuple(n.strip() for n in args.only.split(",") if n.strip())
     items = form_documents(facts, catalog, only)
     out = args.output or _default_out(args.profile, "forms")
-    staging = Staging(out)
-    try:
+    with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)
         staging.commit()
-    except BaseException:
-        staging.discard()
-        raise
     print(f"Wrote {len(staging.files)} form files to {out}/")
     return 0

@@ -46,6 +46,25 @@ def _joined(items: list[str]) -> str:
     return "; ".join(item.rstrip(" .;") for item in items)
 
 
+def _form_document(
+    body: Section, ctx: FormContext, subject: str, keywords: tuple[str, ...], header_note: str, landscape: bool = False
+) -> Document:
+    """A one-section, fillable document (a form or a handout) titled by its section."""
+    return Document(
+        title=body.title,
+        company=ctx.company,
+        revision=ctx.revision,
+        date=ctx.date,
+        sections=[body],
+        toc=False,
+        subject=subject,
+        keywords=keywords,
+        header_note=header_note,
+        kind="form",
+        landscape=landscape,
+    )
+
+
 def _id_line(ctx: FormContext, kind: str, code: str) -> Paragraph:
     """The line under a form's title: company, form number, revision and date."""
     return Paragraph(
@@ -82,18 +101,13 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     body = Section(title=form.title, level=1, blocks=intro, number=form.number, key=f"form/{form.id}")
     for block in form.blocks:
         body.blocks.extend(builder.block(block))
-    return Document(
-        title=form.title,
-        company=ctx.company,
-        revision=ctx.revision,
-        date=ctx.date,
-        sections=[body],
-        toc=False,
-        subject=f"{form.number} {form.title}",
-        keywords=("health and safety", "form", form.number, form.topic),
-        header_note=f"Form {form.number}",
-        kind="form",
-        landscape=form.landscape,
+    return _form_document(
+        body,
+        ctx,
+        f"{form.number} {form.title}",
+        ("health and safety", "form", form.number, form.topic),
+        f"Form {form.number}",
+        form.landscape,
     )
 
 
@@ -120,18 +134,7 @@ def build_handout(hazard: Hazard, code: str, ctx: FormContext) -> Document:
     body = Section(
         title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
     )
-    return Document(
-        title=f"Toolbox talk: {hazard.name}",
-        company=ctx.company,
-        revision=ctx.revision,
-        date=ctx.date,
-        sections=[body],
-        toc=False,
-        subject=f"{code} toolbox talk handout",
-        keywords=("toolbox talk", hazard.name),
-        header_note=code,
-        kind="form",
-    )
+    return _form_document(body, ctx, f"{code} toolbox talk handout", ("toolbox talk", hazard.name), code)
 
 
 class _Builder:

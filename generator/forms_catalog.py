@@ -103,16 +103,3 @@ def load_forms(root: Path | None = None) -> dict[str, FormDef]:
 def form_ids() -> tuple[str, ...]:
     """The ids of the bundled forms (packs may name only these)."""
     return tuple(load_forms())
-
-
-class _FormIds:
-    """Lazy view so ``from generator.forms_catalog import FORM_IDS`` reads the folder once."""
-
-    def __contains__(self, item: object) -> bool:
-        return item in form_ids()
-
-    def __iter__(self):
-        return iter(form_ids())
-
-
-FORM_IDS = _FormIds()
