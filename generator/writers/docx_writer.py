@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import weakref
 from pathlib import Path
+from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -245,6 +247,25 @@ def _toc(docx, document: Document) -> None:
     _page_break(docx)
 
 
+# style name -> style id, per document part
+_STYLE_IDS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+
+
+def _styled_paragraph(container, style_name: str) -> DocxParagraph:
+    """A new paragraph in ``style_name``.
+
+    python-docx resolves a style name by scanning every style on each assignment, which was
+    two thirds of the manual's Word time; the id is looked up once per document instead.
+    """
+    part = container.part
+    ids = _STYLE_IDS.setdefault(part, {})
+    if style_name not in ids:
+        ids[style_name] = part.styles[style_name].style_id
+    paragraph = container.add_paragraph()
+    paragraph._p.get_or_add_pPr().style = ids[style_name]
+    return paragraph
+
+
 def _page_break(docx) -> None:
     docx.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -253,7 +274,7 @@ def _page_break(docx) -> None:
 def _section(docx, section: Section, first: bool = False) -> None:
     if section.page_break and not first:
         _page_break(docx)
-    docx.add_heading(section.heading, level=min(section.level, 4))
+    _styled_paragraph(docx, f"Heading {min(section.level, 4)}").add_run(section.heading)
     for block in section.blocks:
         _block(docx, block)
     for child in section.children:
@@ -292,7 +313,7 @@ def _list(container, block: BulletList, depth: int) -> None:
     if depth:
         style += f" {min(depth + 1, 3)}"
     for item in block.items:
-        paragraph = container.add_paragraph(style=style)
+        paragraph = _styled_paragraph(container, style)
         _runs(paragraph, item.runs)
         for child in item.children:
             _list(container, child, depth + 1)

@@ -39,52 +39,43 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    forms = document.kind == "form"
     html = HTML(string=to_html(document), base_url=None, url_fetcher=data_only_fetcher())
-    rendered = html.render(pdf_forms=document.kind == "form")
+    rendered = html.render(pdf_forms=forms)
     buffer = io.BytesIO()
-    rendered.write_pdf(buffer, pdf_forms=document.kind == "form")
-    data = buffer.getvalue()
-    if document.kind == "form":
-        data = mark_date_fields(data)
-    return data, len(rendered.pages)
+    rendered.write_pdf(buffer, pdf_forms=forms, finisher=mark_date_fields if forms else None)
+    return buffer.getvalue(), len(rendered.pages)
 
 
 DATE_FORMAT = "yyyy-mm-dd"
 
 
-def mark_date_fields(pdf: bytes) -> bytes:
-    """Turn the text fields named ``date_*`` into PDF date fields.
+def mark_date_fields(_document: Any, pdf: Any) -> None:
+    """Turn the text fields named ``date_*`` into PDF date fields (a WeasyPrint finisher).
 
     WeasyPrint writes every text input as a plain text field; a PDF viewer treats a field as
     a date when it carries the standard AFDate format and keystroke actions, which is how
-    Acrobat itself stores date fields.
+    Acrobat itself stores date fields. The actions are added to WeasyPrint's own PDF objects
+    just before they are serialised, so the file is written once and never parsed again.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    import pydyf
 
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        for annotation in page.get("/Annots") or []:
-            field = annotation.get_object()
-            name = str(field.get("/T", ""))
-            if field.get("/FT") != "/Tx" or not name.startswith("date_"):
-                continue
+    def js(code: str) -> Any:
+        return pydyf.Dictionary({"S": "/JavaScript", "JS": pydyf.String(code)})
 
-            def js(code: str) -> DictionaryObject:
-                action = DictionaryObject()
-                action[NameObject("/S")] = NameObject("/JavaScript")
-                action[NameObject("/JS")] = TextStringObject(code)
-                return action
-
-            actions = DictionaryObject()
-            actions[NameObject("/F")] = js(f'AFDate_FormatEx("{DATE_FORMAT}");')
-            actions[NameObject("/K")] = js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");')
-            field[NameObject("/AA")] = actions
-            field[NameObject("/TU")] = TextStringObject(f"Date ({DATE_FORMAT})")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    for obj in pdf.objects:
+        if not isinstance(obj, pydyf.Dictionary) or obj.get("FT") != "/Tx":
+            continue
+        name = obj.get("T")
+        if not isinstance(name, pydyf.String) or not str(name.string).startswith("date_"):
+            continue
+        obj["AA"] = pydyf.Dictionary(
+            {
+                "F": js(f'AFDate_FormatEx("{DATE_FORMAT}");'),
+                "K": js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");'),
+            }
+        )
+        obj["TU"] = pydyf.String(f"Date ({DATE_FORMAT})")
 
 
 def write(document: Document, out_path: Path) -> int:
