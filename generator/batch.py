@@ -24,9 +24,10 @@ class BatchRow:
     seconds: float = 0.0
     status: str = "ok"
     error: str = ""
+    reused: int = 0  # files unchanged since the previous build, copied instead of laid out
 
 
-def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...]) -> BatchRow:
+def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool = False) -> BatchRow:
     """Build one profile into ``out_dir``; user errors become a failed row, not an exception."""
     from generator.build import build
     from generator.catalog import default_catalog
@@ -34,13 +35,14 @@ def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...]) -> BatchRo
     row = BatchRow(profile=profile.name)
     start = time.perf_counter()
     try:
-        result = build(profile, out_dir, default_catalog(), formats)
+        result = build(profile, out_dir, default_catalog(), formats, fresh=fresh)
         facts = result.facts
         assert facts is not None
         row.client = facts.profile.company.name
         row.stream = facts.pack.stream
         row.partner = facts.pack.partner.short
         row.pages = result.pages
+        row.reused = len(result.manifest.get("reused") or [])
     except UserError as exc:
         row.status = "failed"
         row.error = exc.lines[0] if exc.lines else str(exc)
@@ -69,6 +71,7 @@ def run_batch(
     jobs: int,
     formats: tuple[str, ...],
     on_done: Callable[[BatchRow], None] | None = None,
+    fresh: bool = False,
 ) -> list[BatchRow]:
     """Build every profile in ``folder`` into ``out_dir/<profile name>/`` with ``jobs`` processes."""
     profiles = find_profiles(folder)
@@ -78,7 +81,7 @@ def run_batch(
     rows: list[BatchRow] = []
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = {pool.submit(build_one, p, out_dir / p.stem, formats): p for p in profiles}
+        futures = {pool.submit(build_one, p, out_dir / p.stem, formats, fresh): p for p in profiles}
         for future in as_completed(futures):
             row = future.result()
             rows.append(row)

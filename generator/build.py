@@ -28,6 +28,7 @@ from generator.document import Document
 from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.profile import Profile, load_profile, profile_digest
+from generator.reuse import PreviousOutputs, copy_into, source_digest
 from generator.writers import docx_writer, pdf_writer
 from generator.yamlio import write_atomic
 
@@ -118,6 +119,8 @@ class Staging:
         self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         self.files: list[str] = []
         self.pages: dict[str, int] = {}
+        self.sources: dict[str, str] = {}  # file -> source digest (see reuse.py)
+        self.reused: list[str] = []
 
     def target(self, relative: str) -> Path:
         path = self.path / relative
@@ -150,32 +153,48 @@ def write_documents(
     formats: tuple[str, ...],
     progress: Progress,
     jobs: int = 1,
+    previous: PreviousOutputs | None = None,
 ) -> None:
     """Write each (relative stem, document) in every format into the staging folder.
 
+    A file the previous build wrote from the same source is copied instead (``previous``).
     With ``jobs`` > 1 the PDFs (nearly all of a build's time is WeasyPrint layout) are laid
     out in worker processes while this process writes the Word files.
     """
+    todo: list[tuple[str, str, Document]] = []
+    for stem, document in items:
+        for fmt in formats:
+            relative = f"{stem}.{fmt}"
+            digest = staging.sources[relative] = source_digest(document, fmt)
+            found = previous.find(relative, digest) if previous else None
+            if found is None or (fmt == "pdf" and found.pages is None):
+                todo.append((relative, fmt, document))
+                continue
+            copy_into(found, staging.target(relative))
+            staging.reused.append(relative)
+            if found.pages is not None:
+                staging.pages[relative] = found.pages
+    pdfs = [(relative, document) for relative, fmt, document in todo if fmt == "pdf"]
     pool = None
     pending: dict[str, Future[tuple[bytes, int]]] = {}
-    if "pdf" in formats and jobs > 1 and len(items) > 1:
+    if jobs > 1 and len(pdfs) > 1:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
         # longest first: the manual, then the forms
-        for stem, document in items:
-            pending[stem] = pool.submit(pdf_writer.render_pdf, document)
+        for relative, document in pdfs:
+            pending[relative] = pool.submit(pdf_writer.render_pdf, document)
     try:
-        for stem, document in items:
-            if "docx" in formats:
-                progress(f"writing {stem}.docx")
-                docx_writer.write(document, staging.target(f"{stem}.docx"))
-            if "pdf" in formats and pool is None:
-                progress(f"writing {stem}.pdf")
-                staging.pages[f"{stem}.pdf"] = pdf_writer.write(document, staging.target(f"{stem}.pdf"))
-        for stem, future in pending.items():
-            progress(f"writing {stem}.pdf")
+        for relative, fmt, document in todo:
+            if fmt == "docx":
+                progress(f"writing {relative}")
+                docx_writer.write(document, staging.target(relative))
+            elif pool is None:
+                progress(f"writing {relative}")
+                staging.pages[relative] = pdf_writer.write(document, staging.target(relative))
+        for relative, future in pending.items():
+            progress(f"writing {relative}")
             data, pages = future.result()
-            write_atomic(staging.target(f"{stem}.pdf"), data)
-            staging.pages[f"{stem}.pdf"] = pages
+            write_atomic(staging.target(relative), data)
+            staging.pages[relative] = pages
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -189,11 +208,12 @@ def build(
     progress: Progress | None = None,
     today: dt.date | None = None,
     jobs: int = 1,
+    fresh: bool = False,
 ) -> BuildResult:
     """Build the manual, every form and build.json for the profile at ``profile_path``."""
     progress = progress or (lambda _message: None)
     profile = load_profile(profile_path, catalog)
-    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs)
+    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs, fresh)
 
 
 def build_profile(
@@ -205,8 +225,13 @@ def build_profile(
     progress: Progress | None = None,
     today: dt.date | None = None,
     jobs: int = 1,
+    fresh: bool = False,
 ) -> BuildResult:
-    """Build from an already validated profile; ``jobs`` processes lay out the PDFs."""
+    """Build from an already validated profile; ``jobs`` processes lay out the PDFs.
+
+    Files the previous build in ``out_dir`` wrote from the same source are reused unless
+    ``fresh`` is set (see :mod:`generator.reuse`).
+    """
     progress = progress or (lambda _message: None)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
@@ -216,7 +241,8 @@ def build_profile(
     content = _outline(facts, catalog)
     previous = revisions.read_previous(out_dir)
     with Staging(out_dir) as staging:
-        write_documents(staging, items, formats, progress, jobs)
+        reusable = None if fresh else PreviousOutputs(out_dir, previous)
+        write_documents(staging, items, formats, progress, jobs, reusable)
         change_report = _change_report(staging, facts, previous, content)
         archived = None
         if previous and previous.get("revision") != facts.revision:
@@ -257,6 +283,8 @@ def _manifest(facts: BuildFacts, profile: Profile, profile_path: Path, staging: 
         entry: dict[str, Any] = {"path": relative, "bytes": path.stat().st_size, "sha256": _sha256(path)}
         if relative in staging.pages:
             entry["pages"] = staging.pages[relative]
+        if relative in staging.sources:
+            entry["source"] = staging.sources[relative]
         files.append(entry)
     pack = facts.pack
     return {
@@ -277,5 +305,6 @@ def _manifest(facts: BuildFacts, profile: Profile, profile_path: Path, staging: 
         "page_count": staging.pages.get("manual.pdf", 0),
         "hazards": [h.id for h in facts.hazards],
         "forms": [f.id for f in facts.forms],
+        "reused": staging.reused,
         "files": files,
     }

@@ -45,12 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="processes laying out PDFs (default: up to 2)")
+    p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
 
     p = sub.add_parser("batch", help="build every profile in a folder, in parallel")
     p.add_argument("folder", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True, help="output folder; one subfolder per profile")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="profiles built at once (default: up to 2)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
 
     p = sub.add_parser("forms", help="write only the forms for a profile")
     p.add_argument("profile", type=Path)

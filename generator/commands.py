@@ -236,10 +236,20 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.jobs < 1:
             raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
         result = build(
-            args.profile, out, _catalog_for(args), formats, progress=lambda m: status.update(m), jobs=args.jobs
+            args.profile,
+            out,
+            _catalog_for(args),
+            formats,
+            progress=lambda m: status.update(m),
+            jobs=args.jobs,
+            fresh=args.fresh,
         )
     pages = f" (manual: {result.pages} pages)" if result.pages else ""
-    console.print(f"Wrote {len(result.files)} files to {out}/{pages}", markup=False, highlight=False)
+    reused = result.manifest.get("reused") or []
+    unchanged = f"; {len(reused)} files unchanged since the last build, reused" if reused else ""
+    console.print(
+        f"Wrote {len(result.files)} files to {out}/{pages}{unchanged}", markup=False, highlight=False, soft_wrap=True
+    )
     return 0
 
 
@@ -267,12 +277,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         def done(row: BatchRow) -> None:
             progress.update(task, advance=1, description=f"{row.profile}: {row.status}")
 
-        rows = run_batch(args.folder, args.output, args.jobs, formats, on_done=done)
+        rows = run_batch(args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh)
     table = Table(title=f"Batch build: {args.folder} -> {args.output}")
     for column in ("client", "stream", "partner", "pages", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("pages", "seconds") else "left")
     for row in rows:
         status = "ok" if row.status == "ok" else f"FAILED: {row.error}"
+        if row.status == "ok" and row.reused:
+            status += f" ({row.reused} files unchanged)"
         table.add_row(
             row.client or row.profile, row.stream, row.partner, str(row.pages or ""), f"{row.seconds:.1f}", status
         )

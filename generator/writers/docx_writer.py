@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import io
 import weakref
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,22 @@ def write(document: Document, out_path: Path) -> None:
         _section(docx, section, first=section is document.sections[0] and document.cover is None and not document.toc)
     buffer = io.BytesIO()
     docx.save(buffer)
-    write_atomic(out_path, buffer.getvalue())
+    write_atomic(out_path, _reproducible(buffer.getvalue()))
+
+
+def _reproducible(package: bytes) -> bytes:
+    """The same .docx with every zip entry dated 1980-01-01, so equal documents are equal bytes.
+
+    python-docx stamps each part with the current time; fixed stamps make a rebuild of the
+    same profile byte-identical (and its sha256 in build.json stable).
+    """
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info))
+    return out.getvalue()
 
 
 # ----------------------------------------------------------------------------- setup
