@@ -5,7 +5,10 @@ Measures, in one run, for the bundled example profile:
   2. the manual PDF alone, and LibreOffice converting our own manual.docx to PDF
      (the path most document-assembly systems take), with the ratio of the two;
   3. peak memory of one build process;
-  4. batch throughput with 1 and 2 jobs over N profiles (default 20).
+  4. batch throughput with 1 and 2 jobs over N profiles (default 20);
+  5. where a single-process build spends its time, stage by stage;
+  6. rebuilds that reuse unchanged files: nothing changed, only the manual's text changed,
+     and the whole batch run again.
 
 Usage: python benchmarks/run_benchmarks.py [--profiles 20] [--json results.json]
 """
@@ -93,6 +96,68 @@ def libreoffice(docx: Path) -> float:
     return time.perf_counter() - start
 
 
+def stages() -> dict[str, float]:
+    """Seconds per stage of a build of the example in this process (one core)."""
+    import logging
+
+    from generator.assemble import assemble_manual, gather_facts
+    from generator.build import _outline, form_documents
+    from generator.catalog import load_catalog
+    from generator.profile import load_profile
+    from generator.writers import docx_writer, pdf_writer
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    out: dict[str, float] = {}
+    scratch = Path(tempfile.mkdtemp())
+
+    def clock(name: str, start: float) -> float:
+        now = time.perf_counter()
+        out[name] = round(out.get(name, 0.0) + now - start, 2)
+        return now
+
+    start = time.perf_counter()
+    catalog = load_catalog()
+    start = clock("load content and packs", start)
+    facts = gather_facts(load_profile(EXAMPLE, catalog), catalog)
+    manual = assemble_manual(facts, catalog)
+    forms = [doc for _, doc in form_documents(facts, catalog)]
+    start = clock("assemble manual and forms", start)
+    _outline(facts, catalog)
+    start = clock("content outline (change report)", start)
+    docx_writer.write(manual, scratch / "m.docx")
+    start = clock("manual.docx", start)
+    for i, doc in enumerate(forms):
+        docx_writer.write(doc, scratch / f"{i}.docx")
+    start = clock(f"{len(forms)} form and handout .docx", start)
+    pdf_writer.render_pdf(manual)
+    start = clock("manual.pdf (WeasyPrint)", start)
+    for doc in forms:
+        pdf_writer.render_pdf(doc)
+    clock(f"{len(forms)} form and handout PDFs (WeasyPrint)", start)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return out
+
+
+def rebuilds(work: Path) -> dict[str, float]:
+    """Rebuild times when files can be reused from the previous build in the same folder."""
+    import yaml
+
+    from generator.yamlio import load_yaml
+
+    out = work / "rebuild"
+    timed_child(cli("build", str(EXAMPLE), "-o", str(out)))
+    unchanged, _ = timed_child(cli("build", str(EXAMPLE), "-o", str(out)))
+    data = load_yaml(EXAMPLE).data
+    data["custom"] = {"sections": {"policy": ["Crews check irrigation valve boxes for wasps before opening them."]}}
+    edited = work / "edited.yaml"
+    edited.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    manual_only, _ = timed_child(cli("build", str(edited), "-o", str(out)))
+    return {
+        "rebuild_unchanged_seconds": round(unchanged, 2),
+        "rebuild_manual_text_changed_seconds": round(manual_only, 2),
+    }
+
+
 def batch_throughput(work: Path, count: int) -> dict[str, float]:
     import yaml
 
@@ -111,6 +176,9 @@ def batch_throughput(work: Path, count: int) -> dict[str, float]:
         results[f"jobs_{jobs}_seconds"] = round(seconds, 1)
         results[f"jobs_{jobs}_per_minute"] = round(60 * count / seconds, 2)
     results["speedup"] = round(results["jobs_2_per_minute"] / results["jobs_1_per_minute"], 2)
+    # the consultant's rerun: every client again, nothing changed since the last run
+    seconds, _ = timed_child(cli("batch", str(folder), "-o", str(work / "batch-2"), "--jobs", "2"))
+    results["jobs_2_rerun_unchanged_seconds"] = round(seconds, 1)
     return results
 
 
@@ -131,11 +199,18 @@ def main() -> None:
     results["manual_pdf_seconds"] = round(ours, 2)
     results["libreoffice_docx_to_pdf_seconds"] = round(theirs, 2)
     results["ours_over_libreoffice"] = round(ours / theirs, 2)
+    results.update(rebuilds(work))
+    results["stages_seconds_one_process"] = stages()
     results["batch_profiles"] = args.profiles
     results.update(batch_throughput(work, args.profiles))
     width = max(len(k) for k in results)
     for key, value in results.items():
-        print(f"{key:<{width}}  {value}")
+        if isinstance(value, dict):
+            print(key)
+            for stage, seconds in value.items():
+                print(f"  {stage:<{width}}{seconds}")
+        else:
+            print(f"{key:<{width}}  {value}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     shutil.rmtree(work, ignore_errors=True)

@@ -1,8 +1,7 @@
 """A whole build: profile -> manual and forms in Word and PDF, plus build.json.
 
-Everything is written into a staging folder inside the output folder first; only when the
-whole build has succeeded are the files moved into place, one rename each. A build that
-fails or is killed part-way leaves the previous outputs whole.
+The files are written through a staging folder (see :mod:`generator.output_writer`), so a
+build that fails or is killed part-way leaves the previous outputs whole.
 """
 
 from __future__ import annotations
@@ -10,12 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import multiprocessing
-import os
-import shutil
-import tempfile
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +20,11 @@ from generator.context import BuildFacts
 from generator.document import Document
 from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
+from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
-from generator.reuse import PreviousOutputs, copy_into, source_digest
-from generator.writers import docx_writer, pdf_writer
-from generator.yamlio import write_atomic
+from generator.reuse import PreviousOutputs
 
 FORMATS = ("docx", "pdf")
-Progress = Callable[[str], None]
 
 
 @dataclass
@@ -106,100 +97,6 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class Staging:
-    """A private folder inside the output folder; committed by renames, or removed."""
-
-    def __init__(self, out_dir: Path):
-        self.out_dir = out_dir
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # a build killed part-way leaves its staging folder behind; the next build clears it
-        for stale in out_dir.glob(".staging-*"):
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
-        self.files: list[str] = []
-        self.pages: dict[str, int] = {}
-        self.sources: dict[str, str] = {}  # file -> source digest (see reuse.py)
-        self.reused: list[str] = []
-
-    def target(self, relative: str) -> Path:
-        path = self.path / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.files.append(relative)
-        return path
-
-    def commit(self) -> None:
-        for relative in self.files:
-            final = self.out_dir / relative
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.path / relative, final)
-        self.discard()
-
-    def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
-    def __enter__(self) -> Staging:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        # anything that fails or interrupts the build discards the staging folder; a
-        # successful block has committed already, so only leftovers are removed
-        self.discard()
-
-
-def write_documents(
-    staging: Staging,
-    items: list[tuple[str, Document]],
-    formats: tuple[str, ...],
-    progress: Progress,
-    jobs: int = 1,
-    previous: PreviousOutputs | None = None,
-) -> None:
-    """Write each (relative stem, document) in every format into the staging folder.
-
-    A file the previous build wrote from the same source is copied instead (``previous``).
-    With ``jobs`` > 1 the PDFs (nearly all of a build's time is WeasyPrint layout) are laid
-    out in worker processes while this process writes the Word files.
-    """
-    todo: list[tuple[str, str, Document]] = []
-    for stem, document in items:
-        for fmt in formats:
-            relative = f"{stem}.{fmt}"
-            digest = staging.sources[relative] = source_digest(document, fmt)
-            found = previous.find(relative, digest) if previous else None
-            if found is None or (fmt == "pdf" and found.pages is None):
-                todo.append((relative, fmt, document))
-                continue
-            copy_into(found, staging.target(relative))
-            staging.reused.append(relative)
-            if found.pages is not None:
-                staging.pages[relative] = found.pages
-    pdfs = [(relative, document) for relative, fmt, document in todo if fmt == "pdf"]
-    pool = None
-    pending: dict[str, Future[tuple[bytes, int]]] = {}
-    if jobs > 1 and len(pdfs) > 1:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
-        # longest first: the manual, then the forms
-        for relative, document in pdfs:
-            pending[relative] = pool.submit(pdf_writer.render_pdf, document)
-    try:
-        for relative, fmt, document in todo:
-            if fmt == "docx":
-                progress(f"writing {relative}")
-                docx_writer.write(document, staging.target(relative))
-            elif pool is None:
-                progress(f"writing {relative}")
-                staging.pages[relative] = pdf_writer.write(document, staging.target(relative))
-        for relative, future in pending.items():
-            progress(f"writing {relative}")
-            data, pages = future.result()
-            write_atomic(staging.target(relative), data)
-            staging.pages[relative] = pages
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-
-
 def build(
     profile_path: Path,
     out_dir: Path,
@@ -235,23 +132,25 @@ def build_profile(
     progress = progress or (lambda _message: None)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
-    progress("assembling the manual")
-    manual = assemble_manual(facts, catalog, logo)
-    items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
-    content = _outline(facts, catalog)
     previous = revisions.read_previous(out_dir)
-    with Staging(out_dir) as staging:
-        reusable = None if fresh else PreviousOutputs(out_dir, previous)
-        write_documents(staging, items, formats, progress, jobs, reusable)
-        change_report = _change_report(staging, facts, previous, content)
-        archived = None
-        if previous and previous.get("revision") != facts.revision:
-            archived = revisions.archive_previous(out_dir, previous)
-        manifest = _manifest(facts, profile, profile_path, staging)
-        manifest.update(outline=content, change_report=change_report, archived=archived)
-        target = staging.target("build.json")
-        target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        staging.commit()
+    with DocumentWriter(formats, progress, jobs) as writer:
+        progress("assembling the manual")
+        manual = assemble_manual(facts, catalog, logo)
+        items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
+        with Staging(out_dir) as staging:
+            writer.submit(staging, items, None if fresh else PreviousOutputs(out_dir, previous))
+            # while the workers lay out the PDFs: the outline for the change report, the Word files
+            content = _outline(facts, catalog)
+            writer.finish()
+            change_report = _change_report(staging, facts, previous, content)
+            archived = None
+            if previous and previous.get("revision") != facts.revision:
+                archived = revisions.archive_previous(out_dir, previous)
+            manifest = _manifest(facts, profile, profile_path, staging)
+            manifest.update(outline=content, change_report=change_report, archived=archived)
+            target = staging.target("build.json")
+            target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            staging.commit()
     revisions.remove_stale(out_dir, None if archived else previous, staging.files)
     return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts)
 

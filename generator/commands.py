@@ -299,7 +299,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from generator.assemble import gather_facts
-    from generator.build import Staging, form_documents, parse_formats, write_documents
+    from generator.build import form_documents, parse_formats
+    from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
 
     catalog = _catalog_for(args)

@@ -12,8 +12,9 @@ from conftest import docx_text, libreoffice_convert, pdf_text
 from pypdf import PdfReader
 
 from generator.assemble import gather_facts
-from generator.build import Staging, form_documents, write_documents
+from generator.build import form_documents
 from generator.document import Field, FieldGrid, Table
+from generator.output_writer import Staging, write_documents
 from generator.profile import load_profile
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))

@@ -47,6 +47,11 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
     return buffer.getvalue(), len(rendered.pages)
 
 
+def warm_up() -> None:
+    """Load WeasyPrint, Pango and our fonts by laying out one line (for worker processes)."""
+    render_pdf(Document(title="warm-up", company="", revision="", date="", sections=[], toc=False))
+
+
 DATE_FORMAT = "yyyy-mm-dd"
 
 

@@ -1,0 +1,152 @@
+"""Writing a build's documents: the staging folder and the writer that fills it.
+
+Everything is written into a staging folder inside the output folder first; only when the
+whole build has succeeded are the files moved into place, one rename each. A build that
+fails or is killed part-way leaves the previous outputs whole.
+
+Nearly all of a build's time is WeasyPrint laying out PDFs, so with ``jobs`` > 1 the PDFs
+go to worker processes that are started, and warmed up, before the manual is even
+assembled; this process writes the Word files meanwhile.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from generator.document import Document
+from generator.reuse import PreviousOutputs, copy_into, source_digest
+from generator.writers import docx_writer, pdf_writer
+from generator.yamlio import write_atomic
+
+Progress = Callable[[str], None]
+
+
+class Staging:
+    """A private folder inside the output folder; committed by renames, or removed."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        out_dir.mkdir(parents=True, exist_ok=True)
+        # a build killed part-way leaves its staging folder behind; the next build clears it
+        for stale in out_dir.glob(".staging-*"):
+            if stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self.files: list[str] = []
+        self.pages: dict[str, int] = {}
+        self.sources: dict[str, str] = {}  # file -> source digest (see reuse.py)
+        self.reused: list[str] = []
+
+    def target(self, relative: str) -> Path:
+        """The staging path for output file ``relative`` (recorded for the commit)."""
+        path = self.path / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.files.append(relative)
+        return path
+
+    def commit(self) -> None:
+        """Move every staged file into place, then remove the staging folder."""
+        for relative in self.files:
+            final = self.out_dir / relative
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.path / relative, final)
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the staging folder and whatever is still in it."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # anything that fails or interrupts the build discards the staging folder; a
+        # successful block has committed already, so only leftovers are removed
+        self.discard()
+
+
+class DocumentWriter:
+    """Writes (relative stem, document) items in every format into a staging folder.
+
+    Use as a context manager: :meth:`submit` hands the PDFs to the workers and returns at
+    once, :meth:`finish` writes the Word files and collects the PDFs.
+    """
+
+    def __init__(self, formats: tuple[str, ...], progress: Progress, jobs: int = 1):
+        self.formats = formats
+        self.progress = progress
+        self.pool: ProcessPoolExecutor | None = None
+        if "pdf" in formats and jobs > 1:
+            context = multiprocessing.get_context("forkserver")
+            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            for _ in range(jobs):
+                # loads WeasyPrint, Pango and the fonts in each worker while the manual is assembled
+                self.pool.submit(pdf_writer.warm_up)
+        self.staging: Staging | None = None
+        self.todo: list[tuple[str, str, Document]] = []
+        self.pending: dict[str, Future[tuple[bytes, int]]] = {}
+
+    def submit(self, staging: Staging, items: list[tuple[str, Document]], previous: PreviousOutputs | None) -> None:
+        """Start writing ``items``; a file the previous build wrote from the same source is copied."""
+        self.staging = staging
+        for stem, document in items:
+            for fmt in self.formats:
+                relative = f"{stem}.{fmt}"
+                digest = staging.sources[relative] = source_digest(document, fmt)
+                found = previous.find(relative, digest) if previous else None
+                if found is None or (fmt == "pdf" and found.pages is None):
+                    self.todo.append((relative, fmt, document))
+                    continue
+                copy_into(found, staging.target(relative))
+                staging.reused.append(relative)
+                if found.pages is not None:
+                    staging.pages[relative] = found.pages
+        if self.pool is not None:
+            # in item order, so the manual (the longest) starts first
+            for relative, fmt, document in self.todo:
+                if fmt == "pdf":
+                    self.pending[relative] = self.pool.submit(pdf_writer.render_pdf, document)
+
+    def finish(self) -> None:
+        """Write the Word files (and the PDFs, without workers); wait for the workers' PDFs."""
+        staging = self.staging
+        assert staging is not None, "submit() first"
+        for relative, fmt, document in self.todo:
+            if fmt == "docx":
+                self.progress(f"writing {relative}")
+                docx_writer.write(document, staging.target(relative))
+            elif relative not in self.pending:
+                self.progress(f"writing {relative}")
+                staging.pages[relative] = pdf_writer.write(document, staging.target(relative))
+        for relative, future in self.pending.items():
+            self.progress(f"writing {relative}")
+            data, pages = future.result()
+            write_atomic(staging.target(relative), data)
+            staging.pages[relative] = pages
+
+    def __enter__(self) -> DocumentWriter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def write_documents(
+    staging: Staging,
+    items: list[tuple[str, Document]],
+    formats: tuple[str, ...],
+    progress: Progress,
+    jobs: int = 1,
+    previous: PreviousOutputs | None = None,
+) -> None:
+    """Write each (relative stem, document) in every format into the staging folder."""
+    with DocumentWriter(formats, progress, jobs) as writer:
+        writer.submit(staging, items, previous)
+        writer.finish()
