@@ -189,7 +189,7 @@ def _revise_and_build(
     catalog = default_catalog()
     target = out or _default_out(path, "manual")
     chosen = parse_formats(formats)
-    save_profile(revised, path, packs_version=__version__)
+    save_profile(revised, path, packs_version=__version__, keep_comments=True)
     result = build_profile(revised, path, target, catalog, chosen)
     print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
     report = result.manifest.get("change_report")

@@ -262,8 +262,25 @@ def profile_digest(profile: Profile) -> str:
     return hashlib.sha256(dump_yaml(profile.model_dump(mode="json")).encode()).hexdigest()
 
 
-def save_profile(profile: Profile, path: Path, packs_version: str) -> None:
-    """Write the profile as commented YAML, atomically."""
+def save_profile(profile: Profile, path: Path, packs_version: str, keep_comments: bool = False) -> None:
+    """Write the profile as commented YAML, atomically.
+
+    With ``keep_comments`` (a revision of the profile already at ``path``) the file keeps
+    its comments and key order and only the values change (see :mod:`generator.profile_file`);
+    otherwise it is written afresh with our header comment.
+    """
+    from generator.profile_file import merged_text
+
+    original = None
+    if keep_comments:
+        try:
+            original = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError):
+            original = None
+    merged = merged_text(original, profile) if original else None
+    if merged is not None:
+        write_atomic(path, merged)
+        return
     header = (
         "# Health and safety manual profile: edit it and run `safety-manual build` again.\n"
         f"# Written by safety-manual {__version__} (content {packs_version}) on {dt.date.today().isoformat()}.\n"

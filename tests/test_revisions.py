@@ -63,7 +63,7 @@ def test_add_confined_space_then_rebuild_unchanged(tmp_path, catalog):
     assert saved["document"]["revision"] == 2
     assert [h["revision"] for h in saved["document"]["history"]] == [1, 2]
     assert saved["document"]["history"][1]["changes"] == "Added Confined space entry; Lift station contract"
-    assert saved["document"]["date"] == dt.date.today().isoformat()
+    assert str(saved["document"]["date"]) == dt.date.today().isoformat()
     assert saved["custom"]["sections"]["policy"] == [CUSTOM_POLICY]
 
     # revision 2 has the new practice, training, inspection items and forms
