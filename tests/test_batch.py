@@ -40,6 +40,11 @@ def test_batch_all_good_exits_zero(tmp_path):
     proc = run_cli("batch", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1", "--format", "docx")
     assert proc.returncode == 0, proc.stderr
     assert "CSAM" in proc.stdout
+    assert "unchanged" not in proc.stdout
+    files = len(list((tmp_path / "out" / "redriver").rglob("*.docx")))
+    again = run_cli("batch", str(folder), "-o", str(tmp_path / "out"), "--jobs", "1", "--format", "docx")
+    assert again.returncode == 0, again.stderr
+    assert f"ok ({files} files unchanged)" in again.stdout
 
 
 def test_batch_empty_folder(tmp_path):
