@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from generator.document import Document
-from generator.reuse import PreviousOutputs, copy_into, source_digest
+from generator.reuse import PreviousOutputs, copy_into, source_digests
 from generator.writers import docx_writer, pdf_writer
 from generator.yamlio import write_atomic
 
@@ -96,9 +96,9 @@ class DocumentWriter:
         """Start writing ``items``; a file the previous build wrote from the same source is copied."""
         self.staging = staging
         for stem, document in items:
-            for fmt in self.formats:
+            for fmt, digest in source_digests(document, self.formats).items():
                 relative = f"{stem}.{fmt}"
-                digest = staging.sources[relative] = source_digest(document, fmt)
+                staging.sources[relative] = digest
                 found = previous.find(relative, digest) if previous else None
                 if found is None or (fmt == "pdf" and found.pages is None):
                     self.todo.append((relative, fmt, document))

@@ -44,16 +44,19 @@ def writer_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def source_digest(document: Document, fmt: str) -> str:
-    """The digest of what a file in format ``fmt`` is written from.
+def source_digests(document: Document, formats: tuple[str, ...]) -> dict[str, str]:
+    """The digest of what each file in ``formats`` is written from, by format.
 
     The tree is made of plain dataclasses, tuples and strings, so its ``repr`` is a
-    complete and stable serialisation of it.
+    complete and stable serialisation of it; it is taken once for all formats.
     """
-    digest = hashlib.sha256(writer_fingerprint().encode())
-    digest.update(fmt.encode())
-    digest.update(repr(document).encode("utf-8"))
-    return digest.hexdigest()
+    tree = hashlib.sha256(repr(document).encode("utf-8")).hexdigest()
+    return {fmt: hashlib.sha256(f"{writer_fingerprint()} {fmt} {tree}".encode()).hexdigest() for fmt in formats}
+
+
+def source_digest(document: Document, fmt: str) -> str:
+    """The digest of what a file in format ``fmt`` is written from."""
+    return source_digests(document, (fmt,))[fmt]
 
 
 @dataclass(frozen=True)
