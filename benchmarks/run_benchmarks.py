@@ -98,15 +98,12 @@ def libreoffice(docx: Path) -> float:
 
 def stages() -> dict[str, float]:
     """Seconds per stage of a build of the example in this process (one core)."""
-    import logging
-
     from generator.assemble import assemble_manual, gather_facts
     from generator.build import _outline, form_documents
     from generator.catalog import load_catalog
     from generator.profile import load_profile
     from generator.writers import docx_writer, pdf_writer
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     out: dict[str, float] = {}
     scratch = Path(tempfile.mkdtemp())
 
@@ -130,10 +127,10 @@ def stages() -> dict[str, float]:
         docx_writer.write(doc, scratch / f"{i}.docx")
     start = clock(f"{len(forms)} form and handout .docx", start)
     pdf_writer.render_pdf(manual)
-    start = clock("manual.pdf (WeasyPrint)", start)
+    start = clock("manual.pdf (Typst)", start)
     for doc in forms:
         pdf_writer.render_pdf(doc)
-    clock(f"{len(forms)} form and handout PDFs (WeasyPrint)", start)
+    clock(f"{len(forms)} form and handout PDFs (Typst + fields)", start)
     shutil.rmtree(scratch, ignore_errors=True)
     return out
 

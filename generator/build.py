@@ -23,6 +23,8 @@ from generator.forms_build import FormContext, build_form, build_handout
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
+from generator.writers import fonts
+from generator.yamlio import dotted, load_yaml
 
 FORMATS = ("docx", "pdf")
 
@@ -36,6 +38,7 @@ class BuildResult:
     pages: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
     facts: BuildFacts | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -152,7 +155,39 @@ def build_profile(
             target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             staging.commit()
     revisions.remove_stale(out_dir, None if archived else previous, staging.files)
-    return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts)
+    warnings = glyph_warnings(profile, profile_path) if "pdf" in formats else []
+    return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts, warnings)
+
+
+def glyph_warnings(profile: Profile, profile_path: Path) -> list[str]:
+    """One line per profile value with characters the PDF's fonts cannot print.
+
+    The PDF prints such a character as its code (``[U+1F9BA]``), so nothing is lost
+    silently; the Word file keeps the character itself.
+    """
+    try:
+        located = load_yaml(profile_path) if profile_path.is_file() else None
+    except UserError:
+        located = None
+    out = []
+    for path, text in _strings(profile.model_dump(mode="json"), ()):
+        gaps = fonts.missing(text)
+        if not gaps:
+            continue
+        where = f"{profile_path.name}:{located.line_of(path) if located else 1}: {dotted(path)}"
+        shown = ", ".join(f"{c!r} ({fonts.code(c)[1:-1]})" for c in gaps[:5])
+        out.append(f"warning: {where}: {shown} not in the PDF's fonts; the PDF prints the code instead")
+    return out
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [item for key, v in value.items() for item in _strings(v, (*path, key))]
+    if isinstance(value, list):
+        return [item for i, v in enumerate(value) for item in _strings(v, (*path, i))]
+    return []
 
 
 def _outline(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:

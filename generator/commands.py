@@ -244,6 +244,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             fresh=args.fresh,
         )
+    for warning in result.warnings:
+        console.print(warning, markup=False, highlight=False, soft_wrap=True)
     pages = f" (manual: {result.pages} pages)" if result.pages else ""
     reused = result.manifest.get("reused") or []
     unchanged = f"; {len(reused)} files unchanged since the last build, reused" if reused else ""

@@ -4,9 +4,8 @@ Everything is written into a staging folder inside the output folder first; only
 whole build has succeeded are the files moved into place, one rename each. A build that
 fails or is killed part-way leaves the previous outputs whole.
 
-Nearly all of a build's time is WeasyPrint laying out PDFs, so with ``jobs`` > 1 the PDFs
-go to worker processes that are started, and warmed up, before the manual is even
-assembled; this process writes the Word files meanwhile.
+With ``jobs`` > 1 the PDFs go to worker processes that are started, and warmed up, before
+the manual is even assembled; this process writes the Word files meanwhile.
 """
 
 from __future__ import annotations
@@ -86,7 +85,7 @@ class DocumentWriter:
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
             for _ in range(jobs):
-                # loads WeasyPrint, Pango and the fonts in each worker while the manual is assembled
+                # loads Typst and the fonts in each worker while the manual is assembled
                 self.pool.submit(pdf_writer.warm_up)
         self.staging: Staging | None = None
         self.todo: list[tuple[str, str, Document]] = []

@@ -22,6 +22,11 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"data folder {name!r} is missing from this installation")
 
 
-def styles_dir() -> Path:
-    """The folder of static CSS shipped inside the package."""
-    return _PACKAGE / "styles"
+def typst_dir() -> Path:
+    """The folder of Typst templates shipped inside the package."""
+    return _PACKAGE / "typst"
+
+
+def fonts_dir() -> Path:
+    """The project's fixed font set, shipped inside the package (see fonts/README.md)."""
+    return _PACKAGE / "fonts"

@@ -3,7 +3,7 @@
 A consultant rebuilds every client after a pack or a law changes; most forms and handouts
 come out exactly as before. Each file in build.json records a *source digest*: a hash of
 the document tree it was written from plus a fingerprint of the writers (their code, the
-stylesheet, the versions of the libraries that lay the file out). When the next build
+Typst templates and fonts, the versions of the libraries that lay the file out). When the next build
 would write a file from the same source, and the file on disk still has the bytes
 build.json recorded, it is copied instead of laid out again. Anything else (a changed
 document, a new generator or library version, a file edited or damaged on disk) is
@@ -22,10 +22,10 @@ from typing import Any
 
 from generator import __version__
 from generator.document import Document
-from generator.paths import styles_dir
+from generator.paths import fonts_dir, typst_dir
 
 # the libraries whose output ends up in the files
-LIBRARIES = ("weasyprint", "pydyf", "python-docx", "fonttools")
+LIBRARIES = ("typst", "pikepdf", "python-docx")
 
 
 @functools.cache
@@ -33,7 +33,8 @@ def writer_fingerprint() -> str:
     """A hash of everything besides the document that decides a written file's bytes."""
     digest = hashlib.sha256(f"safety-manual {__version__}".encode())
     writers = Path(__file__).resolve().parent / "writers"
-    for source in sorted(writers.glob("*.py")) + sorted(styles_dir().glob("*.css")):
+    sources = sorted(writers.glob("*.py")) + sorted(typst_dir().glob("*.typ")) + sorted(fonts_dir().glob("*.ttf"))
+    for source in sources:
         digest.update(source.name.encode())
         digest.update(source.read_bytes())
     for name in LIBRARIES:

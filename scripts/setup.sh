@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Install everything safety-manual and its tests need on a fresh Debian or Ubuntu machine:
-# the Debian packages (Pango for WeasyPrint, LibreOffice to check Word files, poppler,
-# fonts, tmux) and a virtual environment in .venv with the package and its test tools.
+# the Debian packages the tests use (LibreOffice to open every Word file, poppler to read
+# PDFs back) and a virtual environment in .venv with the package and its test tools.
+# The PDF engine (Typst) and its fonts come with the Python package: no system libraries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEB_PACKAGES=(
   python3-venv
-  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint's text layout
   libreoffice-writer-nogui                               # tests open every .docx with it
   poppler-utils                                          # pdftotext / pdfinfo in tests
-  fonts-liberation2 fonts-dejavu-core fonts-noto-cjk     # Latin, accents, CJK
+  fonts-liberation2 fonts-dejavu-core                    # LibreOffice's fonts for the Word files
 )
 
 missing=()

@@ -80,8 +80,8 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
 def pdf_text(path: Path) -> str:
     """All text of a PDF, read back with poppler's pdftotext.
 
-    poppler decodes every font encoding WeasyPrint writes (pypdf misreads the two-byte
-    custom CMaps WeasyPrint uses once a font has many glyphs, as with CJK text).
+    poppler is the reader most viewers' text search behaves like; it decodes the
+    ToUnicode maps Typst writes for every font, CJK and Arabic included.
     """
     proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -1,86 +1,96 @@
-"""PDF writer: the HTML rendering printed by WeasyPrint.
+"""PDF writer: the document tree laid out by Typst, with fillable fields laid over by pikepdf.
 
-WeasyPrint gives page counters, a table of contents with page numbers (``target-counter``),
-bookmarks for every heading and real AcroForm fields. Its URL fetcher is replaced by one
-that serves nothing but ``data:`` URIs, so no profile text can make the PDF engine read a
-local file or reach the network.
+The tree goes to ``generator/typst/document.typ`` as JSON data through ``sys.inputs``; the
+template is the only Typst source ever compiled, and the compile sees only that template and
+the logo (handed over in memory), never a path a user names. Fonts come from the fixed set
+in ``generator/fonts`` and system fonts are ignored, so the same profile gives the same PDF
+on every machine.
+
+The manual is written as PDF/A-2b and PDF/UA-1 (tagged, with its language and title). A
+form is tagged too; Typst has no form fields of its own, so the template leaves a mark at
+every blank and :mod:`generator.writers.pdf_fields` adds the AcroForm widgets afterwards
+(which rules out PDF/A for forms: their fields carry JavaScript date actions).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import io
-import logging
+import json
 from pathlib import Path
 from typing import Any
 
 from generator.document import Document
-from generator.writers.html_writer import to_html
+from generator.paths import fonts_dir, typst_dir
+from generator.writers import pdf_fields
+from generator.writers.pdf_data import document_data
 from generator.yamlio import write_atomic
 
+TEMPLATE = typst_dir() / "document.typ"
+MANUAL_STANDARDS = ["a-2b", "ua-1"]
 
-def data_only_fetcher() -> Any:
-    """A URL fetcher that serves ``data:`` URIs and refuses every file, http or other URL.
 
-    WeasyPrint logs a refused fetch and renders without the resource.
-    """
-    from weasyprint.urls import URLFetcher
+@functools.cache
+def _fonts() -> Any:
+    """Our font set, loaded once per process (system fonts are never consulted)."""
+    import typst
 
-    class DataOnlyFetcher(URLFetcher):
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith("data:"):
-                raise ValueError(f"safety-manual refused to fetch {url[:80]!r}")
-            return super().fetch(url, headers)
+    return typst.Fonts(include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(fonts_dir())])
 
-    return DataOnlyFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
+
+@functools.cache
+def _template() -> bytes:
+    return TEMPLATE.read_bytes()
+
+
+def _timestamp(document: Document) -> dt.datetime:
+    """The creation date written into the PDF: the document's own date, so rebuilds are identical."""
+    try:
+        day = dt.date.fromisoformat(document.date)
+    except ValueError:
+        day = dt.date(2000, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def _files(document: Document) -> dict[str, bytes]:
+    files = {"main.typ": _template()}
+    if document.cover is not None and document.cover.logo:
+        files["logo"] = document.cover.logo
+    return files
 
 
 def render_pdf(document: Document) -> tuple[bytes, int]:
-    """Render ``document`` to PDF bytes; return them with the page count."""
-    from weasyprint import HTML
+    """Lay out ``document`` as PDF; return the bytes and the page count."""
+    import pikepdf
+    import typst
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    forms = document.kind == "form"
-    html = HTML(string=to_html(document), base_url=None, url_fetcher=data_only_fetcher())
-    rendered = html.render(pdf_forms=forms)
-    buffer = io.BytesIO()
-    rendered.write_pdf(buffer, pdf_forms=forms, finisher=mark_date_fields if forms else None)
-    return buffer.getvalue(), len(rendered.pages)
+    files = _files(document)
+    inputs = {"document": json.dumps(document_data(document, logo="logo" in files), ensure_ascii=False)}
+    form = document.kind == "form"
+    compiler = typst.Compiler(files, font_paths=_fonts(), ignore_system_fonts=True, sys_inputs=inputs)
+    data = compiler.compile(
+        format="pdf",
+        pdf_standards=[] if form else MANUAL_STANDARDS,
+        timestamp=_timestamp(document),
+    )
+    assert isinstance(data, bytes)
+    if form:
+        # the compiler object cannot query an in-memory project; the function can, and its
+        # layout comes from the same memoised caches, so this costs little
+        marks = json.loads(
+            typst.query(
+                files, "<fields>", field="value", one=True, font_paths=_fonts(), ignore_system_fonts=True, sys_inputs=inputs
+            )
+        )
+        return pdf_fields.add_fields(data, marks)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return data, len(pdf.pages)
 
 
 def warm_up() -> None:
-    """Load WeasyPrint, Pango and our fonts by laying out one line (for worker processes)."""
+    """Load Typst and the fonts by laying out one line (for worker processes)."""
     render_pdf(Document(title="warm-up", company="", revision="", date="", sections=[], toc=False))
-
-
-DATE_FORMAT = "yyyy-mm-dd"
-
-
-def mark_date_fields(_document: Any, pdf: Any) -> None:
-    """Turn the text fields named ``date_*`` into PDF date fields (a WeasyPrint finisher).
-
-    WeasyPrint writes every text input as a plain text field; a PDF viewer treats a field as
-    a date when it carries the standard AFDate format and keystroke actions, which is how
-    Acrobat itself stores date fields. The actions are added to WeasyPrint's own PDF objects
-    just before they are serialised, so the file is written once and never parsed again.
-    """
-    import pydyf
-
-    def js(code: str) -> Any:
-        return pydyf.Dictionary({"S": "/JavaScript", "JS": pydyf.String(code)})
-
-    for obj in pdf.objects:
-        if not isinstance(obj, pydyf.Dictionary) or obj.get("FT") != "/Tx":
-            continue
-        name = obj.get("T")
-        if not isinstance(name, pydyf.String) or not str(name.string).startswith("date_"):
-            continue
-        obj["AA"] = pydyf.Dictionary(
-            {
-                "F": js(f'AFDate_FormatEx("{DATE_FORMAT}");'),
-                "K": js(f'AFDate_KeystrokeEx("{DATE_FORMAT}");'),
-            }
-        )
-        obj["TU"] = pydyf.String(f"Date ({DATE_FORMAT})")
 
 
 def write(document: Document, out_path: Path) -> int:
