@@ -9,6 +9,7 @@ name such as ``*Smith* <b> {{ 7*7 }}`` prints exactly as typed.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from collections.abc import Callable, Iterable
@@ -71,9 +72,19 @@ class _Loader(jinja2.FileSystemLoader):
 
 
 def make_environment(search_path: list[Path]) -> jinja2.Environment:
-    """A sandboxed environment that loads templates from ``search_path``, first match wins."""
+    """A sandboxed environment that loads templates from ``search_path``, first match wins.
+
+    One environment per search path and process: Jinja keeps compiled templates in its
+    environment (checking each file's modification time before reuse), and compiling them
+    was most of the time spent assembling a manual, twice per build.
+    """
+    return _environment(tuple(str(p) for p in search_path))
+
+
+@functools.lru_cache(maxsize=32)
+def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     env = ImmutableSandboxedEnvironment(
-        loader=_Loader([str(p) for p in search_path], followlinks=False),
+        loader=_Loader(list(search_path), followlinks=False),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,

@@ -49,15 +49,26 @@ def _render(pdf: Path, page: int, tmp_path: Path) -> tuple[int, int, bytes]:
     """Page ``page`` (0-based) at 72 dpi without annotations, as (width, height, RGB bytes)."""
     stem = tmp_path / f"p{page}"
     subprocess.run(
-        ["pdftoppm", "-r", "72", "-hide-annotations", "-f", str(page + 1), "-l", str(page + 1), "-singlefile",
-         str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            "72",
+            "-hide-annotations",
+            "-f",
+            str(page + 1),
+            "-l",
+            str(page + 1),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
         check=True,
         timeout=60,
     )
     data = (tmp_path / f"p{page}.ppm").read_bytes()
     match = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
     assert match
-    return int(match.group(1)), int(match.group(2)), data[match.end():]
+    return int(match.group(1)), int(match.group(2)), data[match.end() :]
 
 
 def test_every_widget_lies_on_its_drawn_box(example_build, tmp_path):
@@ -74,7 +85,7 @@ def test_every_widget_lies_on_its_drawn_box(example_build, tmp_path):
             x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
             assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height, widget["/T"]
 
-            def rgb(x: float, y: float) -> tuple[int, ...]:
+            def rgb(x: float, y: float, width=width, height=height, pixels=pixels) -> tuple[int, ...]:
                 col, row = int(x), int(height - y)  # PDF y runs up, image rows run down
                 i = 3 * (row * width + col)
                 return tuple(pixels[i : i + 3])

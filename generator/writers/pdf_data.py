@@ -34,14 +34,21 @@ from generator.writers.fonts import make_printable
 LONG_WORD = 40
 BREAK_EVERY = 20
 ZWSP = "\u200b"
-_LONG = re.compile(r"\S{%d,}" % LONG_WORD)
+_LONG = re.compile(rf"\S{{{LONG_WORD},}}")
 
 # the project's own look, used when no house style is given
 DEFAULT_STYLE: dict[str, Any] = {
     "accent": "#1f4e79",
     "header_fill": "#d9e2f3",
     "callout_fill": "#eef3fa",
-    "fonts": ["Liberation Sans", "DejaVu Sans", "Noto Sans Arabic", "Noto Sans Hebrew", "Droid Sans Fallback", "NanumSquare"],
+    "fonts": [
+        "Liberation Sans",
+        "DejaVu Sans",
+        "Noto Sans Arabic",
+        "Noto Sans Hebrew",
+        "Droid Sans Fallback",
+        "NanumSquare",
+    ],
 }
 
 
@@ -91,19 +98,20 @@ def document_data(document: Document, logo: bool) -> dict[str, Any]:
         "toc": document.toc,
         "cover": cover,
         "style": DEFAULT_STYLE,
-        "sections": [_section(s) for s in document.sections],
+        "sections": [_section(s, f"auto-{i}") for i, s in enumerate(document.sections, 1)],
     }
 
 
-def _section(section: Section) -> dict[str, Any]:
+def _section(section: Section, position: str) -> dict[str, Any]:
+    # a section without an anchor (a form's) is labelled by its position: stable across runs
     return {
         "heading": _t(section.heading),
         "level": section.level,
-        "anchor": section.anchor or f"s-{id(section)}",
+        "anchor": section.anchor or position,
         "page_break": section.page_break,
         "in_toc": section.in_toc,
         "blocks": [b for b in (_block(block) for block in section.blocks) if b is not None],
-        "children": [_section(c) for c in section.children],
+        "children": [_section(c, f"{position}-{i}") for i, c in enumerate(section.children, 1)],
     }
 
 
@@ -164,7 +172,7 @@ def _cell_text(cell: Cell) -> str:
     if isinstance(cell, Field):
         return cell.label
     if cell and isinstance(cell[0], Field):
-        return " ".join(f.label for f in cell)  # type: ignore[union-attr]
+        return " ".join(f.label for f in cell)
     return "".join(r.text for r in cell).strip()  # type: ignore[union-attr]
 
 
@@ -177,7 +185,7 @@ def _table(block: Table) -> dict[str, Any]:
         if isinstance(c, Field):
             return {"fields": [_field(c, where)]}
         if c and isinstance(c[0], Field):
-            return {"fields": [_field(f, where) for f in c]}  # type: ignore[arg-type]
+            return {"fields": [_field(f, where) for f in c]}
         return {"runs": _runs(c)}  # type: ignore[arg-type]
 
     rows = []

@@ -21,14 +21,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from generator.document import Document
+from generator.document import Document, Field, Paragraph, Run, Section, Table, plain
 from generator.paths import fonts_dir, typst_dir
 from generator.writers import pdf_fields
 from generator.writers.pdf_data import document_data
 from generator.yamlio import write_atomic
 
 TEMPLATE = typst_dir() / "document.typ"
-MANUAL_STANDARDS = ["a-2b", "ua-1"]
+MANUAL_STANDARDS: list[Any] = ["a-2b", "ua-1"]  # PDF/A-2b and PDF/UA-1
 
 
 @functools.cache
@@ -80,7 +80,13 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
         # layout comes from the same memoised caches, so this costs little
         marks = json.loads(
             typst.query(
-                files, "<fields>", field="value", one=True, font_paths=_fonts(), ignore_system_fonts=True, sys_inputs=inputs
+                files,
+                "<fields>",
+                field="value",
+                one=True,
+                font_paths=_fonts(),
+                ignore_system_fonts=True,
+                sys_inputs=inputs,
             )
         )
         return pdf_fields.add_fields(data, marks)
@@ -89,8 +95,15 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
 
 
 def warm_up() -> None:
-    """Load Typst and the fonts by laying out one line (for worker processes)."""
-    render_pdf(Document(title="warm-up", company="", revision="", date="", sections=[], toc=False))
+    """Load Typst, pikepdf and the Latin fonts by laying out a small form (for worker processes)."""
+    blank = Field("warm_up", "text")
+    section = Section(
+        "Warm-up",
+        1,
+        blocks=[Paragraph((Run("Text, "), Run("bold", bold=True))), Table((plain("Item"),), ((blank,),))],
+        anchor="s-warm-up",
+    )
+    render_pdf(Document("warm-up", "", "", "", [section], toc=False, kind="form"))
 
 
 def write(document: Document, out_path: Path) -> int:
