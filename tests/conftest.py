@@ -51,8 +51,19 @@ def run_cli(
 
 def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
     """Open ``docx`` with LibreOffice headless and convert it to PDF; fail on any error."""
+    return libreoffice_convert_all([docx], out_dir)[0]
+
+
+def libreoffice_convert_all(files: list[Path], out_dir: Path) -> list[Path]:
+    """Open every .docx in ``files`` with one LibreOffice run and convert each to PDF.
+
+    LibreOffice starts once (its start-up is most of a conversion's time); a file it could
+    not open is named in the failure, since each must leave its own PDF.
+    """
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is required by the tests (scripts/setup.sh installs it)"
+    stems = [f.stem for f in files]
+    assert len(set(stems)) == len(stems), "one output folder needs distinct file names"
     profile = out_dir / "lo-profile"
     proc = subprocess.run(
         [
@@ -63,18 +74,19 @@ def libreoffice_convert(docx: Path, out_dir: Path) -> Path:
             "pdf",
             "--outdir",
             str(out_dir),
-            str(docx),
+            *(str(f) for f in files),
         ],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
-    pdf = out_dir / (docx.stem + ".pdf")
     assert proc.returncode == 0, proc.stderr
-    assert pdf.is_file() and pdf.stat().st_size > 1000, (
-        f"LibreOffice did not convert {docx.name}: {proc.stdout} {proc.stderr}"
-    )
-    return pdf
+    pdfs = [out_dir / (f.stem + ".pdf") for f in files]
+    for source, pdf in zip(files, pdfs, strict=True):
+        assert pdf.is_file() and pdf.stat().st_size > 1000, (
+            f"LibreOffice did not convert {source.name}: {proc.stdout} {proc.stderr}"
+        )
+    return pdfs
 
 
 def pdf_text(path: Path) -> str:
