@@ -67,8 +67,12 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
                 f"You are close to the {small.stream} limit: hiring past {small.max_workers} workers "
                 "moves you to COR at your next audit."
             )
-        if small.conflict and small.note:
-            warnings.append(f"Sources disagree on the exact limit: {small.note.strip()}")
+        if small.conflict:
+            # the research note stays with the data (and the build's review notes), not in the advice
+            warnings.append(
+                f"Partners count workers differently near the {small.stream} limit: ask yours how it counts "
+                "owners, part-time and seasonal workers and subcontractors before you register."
+            )
         return small.stream, reasons, warnings
     reasons.append(
         f"{workers} workers is above {jur.name}'s {small.stream} limit of {small.max_workers}, so COR applies."
