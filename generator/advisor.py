@@ -60,7 +60,7 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
             f"{workers} workers is within {jur.name}'s {small.stream} limit of {small.max_workers} or fewer."
         )
         warnings.append(
-            f"Confirm that your prime contractors and clients accept {small.stream}; some ask for a full COR."
+            f"Confirm that your {jur.terms.site_leads} and clients accept {small.stream}; some ask for a full COR."
         )
         if workers >= small.max_workers - 1:
             warnings.append(
