@@ -1,6 +1,6 @@
 """Print the verified and unverified fact counts per province as a Markdown table.
 
-    PYTHONPATH=. python scripts/count_facts.py
+PYTHONPATH=. python scripts/count_facts.py
 """
 
 from generator.catalog import load_catalog
