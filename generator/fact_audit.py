@@ -16,7 +16,7 @@ def _flagged(value: object, out: list[bool]) -> None:
     """Collect the ``verified`` flag of every record inside ``value``."""
     if isinstance(value, BaseModel):
         if "verified" in type(value).model_fields:
-            out.append(bool(value.verified))
+            out.append(bool(getattr(value, "verified", False)))
         for name in type(value).model_fields:
             _flagged(getattr(value, name), out)
     elif isinstance(value, (list, tuple)):
