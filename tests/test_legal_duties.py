@@ -202,11 +202,11 @@ def test_ontario_renovator_gets_its_legal_duties(built):
 
 
 def test_fact_counts_cover_every_province(catalog):
-    counts = fact_counts(catalog)
-    assert set(counts) == set(catalog.jurisdictions)
+    counts = fact_counts(catalog.root)
+    assert set(counts) == {*catalog.jurisdictions, "federal"}
     assert all(v + u > 0 for v, u in counts.values())
-    table = counts_table(counts)
-    assert table.splitlines()[0] == "| Province | Verified | Unverified |"
+    table = counts_table(counts, counts)
+    assert table.splitlines()[0].startswith("| Province | Verified before |")
     assert len(table.splitlines()) == 2 + len(counts)
 
 
