@@ -30,7 +30,7 @@ class ReviewNote:
 
 def _label(record: BaseModel) -> str:
     """A short human name for a sourced record."""
-    for name in ("ref", "name", "title", "what", "right", "summary", "year"):
+    for name in ("ref", "name", "committee_name", "title", "what", "right", "summary", "year"):
         value = getattr(record, name, None)
         if value:
             text = str(value).strip()
