@@ -1,7 +1,7 @@
 """Print the verified and unverified fact counts per province as a Markdown table.
 
-    PYTHONPATH=. python scripts/count_facts.py                 # the current content
-    PYTHONPATH=. python scripts/count_facts.py --before REV    # compared with a git revision
+PYTHONPATH=. python scripts/count_facts.py                 # the current content
+PYTHONPATH=. python scripts/count_facts.py --before REV    # compared with a git revision
 """
 
 import argparse

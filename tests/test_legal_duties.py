@@ -208,20 +208,3 @@ def test_fact_counts_cover_every_province(catalog):
     table = counts_table(counts, counts)
     assert table.splitlines()[0].startswith("| Province | Verified before |")
     assert len(table.splitlines()) == 2 + len(counts)
-
-
-def test_build_writes_review_notes_beside_the_outputs(tmp_path, catalog):
-    import json
-
-    from generator.build import build
-
-    case = Path(__file__).parent / "cases" / "on-renovation" / "profile.yaml"
-    build(case, tmp_path / "out", catalog, formats=("docx",))
-    manifest = json.loads((tmp_path / "out" / "build.json").read_text(encoding="utf-8"))
-    notes = (tmp_path / "out" / "review-notes.md").read_text(encoding="utf-8")
-    assert manifest["review_notes"], "the Ontario case uses unverified facts"
-    assert f"{len(manifest['review_notes'])} item(s) to check." in notes
-    first = manifest["review_notes"][0]
-    assert set(first) == {"where", "fact", "source", "check"}
-    assert f"**{first['fact']}**" in notes
-    assert "review-notes.md" in {f["path"] for f in manifest["files"]}
