@@ -15,12 +15,10 @@ import pytest
 from pydantic import BaseModel
 
 from generator.advisor import advise
-from generator.assemble import assemble_manual, gather_facts
 from generator.build import form_documents
 from generator.context import cite
 from generator.document import Table, section_text
 from generator.fact_audit import counts_table, fact_counts
-from generator.profile import load_profile
 from generator.review_notes import notes_markdown, review_notes
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
@@ -42,11 +40,10 @@ MANDATORY_TRAINING = {
 
 
 @pytest.fixture(scope="module", params=CASES, ids=lambda p: p.name)
-def built(request, catalog):
+def built(request, catalog, golden_manual):
     """A golden case: its facts, its manual and its forms as document trees."""
-    profile = load_profile(request.param / "profile.yaml", catalog)
-    facts = gather_facts(profile, catalog)
-    return request.param.name, facts, assemble_manual(facts, catalog), form_documents(facts, catalog)
+    facts, manual = golden_manual(request.param)
+    return request.param.name, facts, manual, form_documents(facts, catalog)
 
 
 def _text(document) -> str:
