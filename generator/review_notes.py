@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.content_models import AuditYear, PassMarks
 from generator.context import BuildFacts, applicable_duties
 
 DEFAULT_CHECK = "Confirm against the official text (statute, regulation or the body's own page)."
@@ -30,6 +31,10 @@ class ReviewNote:
 
 def _label(record: BaseModel) -> str:
     """A short human name for a sourced record."""
+    if isinstance(record, AuditYear):
+        return f"Year {record.year}: {record.audit}"
+    if isinstance(record, PassMarks):
+        return f"Pass mark: {record.overall}% overall, {record.per_element}% in every element"
     for name in ("ref", "name", "committee_name", "title", "what", "right", "summary", "year"):
         value = getattr(record, name, None)
         if value:
