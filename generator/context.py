@@ -27,9 +27,8 @@ class BuildFacts:
     forms: tuple[FormDef, ...]
     date: dt.date
     revision: int
-    federal: tuple[LegalDuty, ...] = ()
-
-    sector: str = "general"
+    federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
+    sector: str = "general"  # the industry's sector, which narrows the legal duties
 
     @property
     def title(self) -> str:
