@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from generator.advisor import advise
 from generator.build import form_documents
 from generator.context import cite
-from generator.document import Table, section_text
+from generator.document import BulletList, Table, section_text
 from generator.fact_audit import counts_table, fact_counts
 from generator.review_notes import notes_markdown, review_notes
 
@@ -185,6 +185,16 @@ def test_ontario_renovator_gets_its_legal_duties(built):
     if name != "on-renovation":
         pytest.skip("Ontario case only")
     text = _text(manual)
+    practices = _section(manual, "topic/safe_work_practices")
+    asbestos = next(s for s in practices.walk() if s.title.startswith("Asbestos"))
+    items = [
+        "".join(r.text for r in item.runs)
+        for block in asbestos.blocks
+        if isinstance(block, BulletList)
+        for item in block.items
+    ]
+    for duty in ("Type 1, Type 2 and Type 3 asbestos operations.", "Advance notice of asbestos operations."):
+        assert any(item.startswith(duty) for item in items), f"{duty!r} is not a list item of its own"
     for expected in (
         "Basic occupational health and safety awareness training",
         "3 years from successful completion",
