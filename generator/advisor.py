@@ -60,15 +60,19 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
             f"{workers} workers is within {jur.name}'s {small.stream} limit of {small.max_workers} or fewer."
         )
         warnings.append(
-            f"Confirm that your prime contractors and clients accept {small.stream}; some ask for a full COR."
+            f"Confirm that your {jur.terms.site_leads} and clients accept {small.stream}; some ask for a full COR."
         )
         if workers >= small.max_workers - 1:
             warnings.append(
                 f"You are close to the {small.stream} limit: hiring past {small.max_workers} workers "
                 "moves you to COR at your next audit."
             )
-        if small.conflict and small.note:
-            warnings.append(f"Sources disagree on the exact limit: {small.note.strip()}")
+        if small.conflict:
+            # the research note stays with the data (and the build's review notes), not in the advice
+            warnings.append(
+                f"Partners count workers differently near the {small.stream} limit: ask yours how it counts "
+                "owners, part-time and seasonal workers and subcontractors before you register."
+            )
         return small.stream, reasons, warnings
     reasons.append(
         f"{workers} workers is above {jur.name}'s {small.stream} limit of {small.max_workers}, so COR applies."

@@ -15,7 +15,7 @@ from typing import Any
 from generator.advisor import pack_for
 from generator.catalog import Catalog
 from generator.content_models import Controls, Hazard, Inspection, Risk, ToolboxTalk, TrainingItem
-from generator.context import BuildFacts, build_context
+from generator.context import BuildFacts, apply_terms, build_context
 from generator.document import Block, Callout, Cover, Document, Section, bullets, para
 from generator.errors import UserError
 from generator.forms_build import applies
@@ -32,17 +32,21 @@ MAX_LOGO_BYTES = 2_000_000
 def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = None) -> BuildFacts:
     """Resolve the pack, province, hazards and forms a profile builds with."""
     pack = pack_for(catalog, profile)
-    chosen = [catalog.hazards[h] for h in profile.hazards] + [custom_hazard(c) for c in profile.custom.hazards]
+    jur = catalog.jurisdictions[profile.company.province]
+    chosen = [apply_terms(catalog.hazards[h], jur.terms, jur.id) for h in profile.hazards]
+    chosen += [custom_hazard(c) for c in profile.custom.hazards]
     hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
     forms = tuple(f for f in load_forms().values() if applies(f, hazards))
     return BuildFacts(
         profile=profile,
         pack=pack,
-        jur=catalog.jurisdictions[profile.company.province],
+        jur=jur,
         hazards=hazards,
         forms=forms,
         date=profile.document.date or today or dt.date.today(),
         revision=profile.document.revision,
+        federal=tuple(catalog.federal.duties),
+        sector=catalog.industries[profile.company.industry].sector,
     )
 
 

@@ -16,17 +16,19 @@ from typing import Any
 from generator import __version__, revisions
 from generator.assemble import assemble_manual, gather_facts, load_logo
 from generator.catalog import Catalog
-from generator.context import BuildFacts
+from generator.context import BuildFacts, applicable_duties
 from generator.document import Document
 from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
+from generator.review_notes import notes_as_json, notes_markdown, review_notes
 from generator.writers import fonts
 from generator.yamlio import dotted, load_yaml
 
 FORMATS = ("docx", "pdf")
+REVIEW_NOTES = "review-notes.md"  # for the preparer, beside the outputs; never part of the manual
 
 
 @dataclass
@@ -65,6 +67,7 @@ def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:
         risk_matrix=catalog.risk_matrix,
         element_for_topic=element_for_topic,
         sites=tuple(s.name for s in facts.profile.sites),
+        legal_training=tuple(d for d in applicable_duties(facts) if d.kind == "training"),
     )
 
 
@@ -149,8 +152,12 @@ def build_profile(
             archived = None
             if previous and previous.get("revision") != facts.revision:
                 archived = revisions.archive_previous(out_dir, previous)
+            notes = review_notes(facts)
+            staging.target(REVIEW_NOTES).write_text(notes_markdown(notes, facts), encoding="utf-8")
             manifest = _manifest(facts, profile, profile_path, staging)
-            manifest.update(outline=content, change_report=change_report, archived=archived)
+            manifest.update(
+                outline=content, change_report=change_report, archived=archived, review_notes=notes_as_json(notes)
+            )
             target = staging.target("build.json")
             target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
             staging.commit()

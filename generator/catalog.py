@@ -6,6 +6,7 @@ Everything is validated at start-up, and every problem in every file is reported
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,12 +16,14 @@ from pydantic import BaseModel
 
 from generator.content_models import (
     TOPICS,
+    FederalDuties,
     Hazard,
     Industry,
     IndustryList,
     Jurisdiction,
     Pack,
     RiskMatrix,
+    Terms,
 )
 from generator.errors import ContentError, Problem
 from generator.paths import data_dir
@@ -41,6 +44,7 @@ class Catalog:
     packs: dict[str, Pack]
     pack_dirs: dict[str, Path]
     risk_matrix: RiskMatrix
+    federal: FederalDuties = FederalDuties()
 
     def packs_for_partner(self, partner: str) -> list[Pack]:
         """The packs (streams) a partner offers, in a stable order."""
@@ -100,6 +104,8 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     industries_file = _load(IndustryList, root / "industries.yaml", root, problems)
     industries = {i.id: i for i in industries_file.industries} if industries_file else {}
     risk_matrix = _load(RiskMatrix, root / "risk_matrix.yaml", root, problems)
+    federal_file = root / "federal.yaml"
+    federal = _load(FederalDuties, federal_file, root, problems) if federal_file.is_file() else None
 
     packs: dict[str, Pack] = {}
     pack_dirs: dict[str, Path] = {}
@@ -120,10 +126,58 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         pack_dirs[pack.id] = pack_dir
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
+    problems += _check_terms_and_duties(hazards, jurisdictions, federal)
     if problems:
         raise ContentError("the content files have problems:", problems)
     assert risk_matrix is not None
-    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix)
+    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, federal or FederalDuties())
+
+
+TOKEN = re.compile(r"\{([a-z_]+)\}")
+
+
+def _strings(value: object) -> list[str]:
+    """Every string inside a record, for the token check."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, BaseModel):
+        return [t for name in type(value).model_fields for t in _strings(getattr(value, name))]
+    if isinstance(value, (list, tuple)):
+        return [t for item in value for t in _strings(item)]
+    if isinstance(value, dict):
+        return [t for item in value.values() for t in _strings(item)]
+    return []
+
+
+def _check_terms_and_duties(
+    hazards: dict[str, Hazard], jurisdictions: dict[str, Jurisdiction], federal: FederalDuties | None
+) -> list[Problem]:
+    """Hazard text may only name province terms that exist; duties only name known hazards."""
+    problems: list[Problem] = []
+    known = set(Terms.model_fields)
+    for hazard in hazards.values():
+        where = f"manual_templates/hazards/{hazard.id}.yaml"
+        for text in _strings(hazard.model_dump(exclude={"legislation", "sources"})):
+            for token in TOKEN.findall(text):
+                if token not in known:
+                    problems.append(
+                        Problem(where, None, "text", f"unknown province term {{{token}}}{suggest(token, known)}")
+                    )
+    owners = [(f"manual_templates/jurisdictions/{j.id.lower()}.yaml", j.duties) for j in jurisdictions.values()]
+    owners.append(("manual_templates/federal.yaml", federal.duties if federal else []))
+    for where, duties in owners:
+        for duty in duties:
+            for hazard_id in duty.hazards:
+                if hazard_id not in hazards:
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"duties.{duty.id}.hazards",
+                            f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}",
+                        )
+                    )
+    return problems
 
 
 def _cross_check(

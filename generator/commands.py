@@ -252,6 +252,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     console.print(
         f"Wrote {len(result.files)} files to {out}/{pages}{unchanged}", markup=False, highlight=False, soft_wrap=True
     )
+    notes = result.manifest.get("review_notes") or []
+    if notes:
+        # for the preparer: what to check before the owner signs (never printed in the manual)
+        console.print(
+            f"{len(notes)} facts to check before the owner signs: see {out}/review-notes.md",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     return 0
 
 

@@ -81,6 +81,7 @@ class TrainingItem(Strict):
     name: str
     who: str
     refresh: str | None = None
+    provinces: list[Literal[PROVINCES]] = []  # type: ignore[valid-type]  # empty: every province
 
 
 class Inspection(Strict):
@@ -144,6 +145,8 @@ class Committee(Sourced):
     committee_min_workers: int | None = None
     representative_min_workers: int | None = None
     representative_max_workers: int | None = None
+    # where the law requires a representative only at some places of employment
+    representative_condition: str | None = None
     committee_name: str | None = None
     representative_name: str | None = None
     meeting_frequency: str | None = None
@@ -168,6 +171,57 @@ class ReportingDuty(Sourced):
 class FirstAid(Sourced):
     summary: str
     citation: Citation | None = None
+
+
+class Terms(Strict):
+    """Words and rules that differ by province; shared templates and hazard text use them.
+
+    Templates read ``jur.terms.<key>``; hazard text writes ``{key}`` and gets the province's
+    words when a manual is built (see :func:`generator.context.apply_terms`).
+    """
+
+    site_lead: str  # the party in charge of a multi-employer site: prime contractor, constructor
+    site_leads: str
+    site_lead_title: str
+    site_lead_scope: str  # what the site lead is in charge of: "work site", "project"
+    head_protection: str  # the rule for hard hats, as a list item in the PPE section
+    fall_plan: str  # the written fall protection document the law calls for
+    fall_plans: str
+    monitor_rule: str  # a safe work practice on safety monitors and control zones, or ""
+    asbestos_classes: str
+    asbestos_low: str
+    asbestos_higher: str
+
+
+class SiteLead(Sourced):
+    """The duties of the party in charge of a site with more than one employer."""
+
+    summary: str
+    citation: Citation | None = None
+
+
+class LegalDuty(Sourced):
+    """One duty the law sets: training, a notice, a classification or a practice.
+
+    ``hazards`` (ids) and ``sectors`` narrow when it applies; empty means every employer.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: Literal["training", "notice", "classification", "practice"]
+    title: str
+    summary: str
+    who: str | None = None
+    validity: str | None = None  # training: how long it stays valid, or that it does not expire
+    record: str | None = None  # what must be kept as proof
+    hazards: list[str] = []
+    sectors: list[Literal[SECTORS]] = []  # type: ignore[valid-type]
+    citation: Citation
+
+
+class FederalDuties(Strict):
+    """Duties set by federal law that apply in every province (manual_templates/federal.yaml)."""
+
+    duties: list[LegalDuty] = []
 
 
 class SmallEmployer(Sourced):
@@ -196,6 +250,9 @@ class Jurisdiction(Strict):
     topics: dict[str, list[Citation]] = {}
     small_employer: SmallEmployer
     rebate: Rebate | None = None
+    terms: Terms
+    site_lead: SiteLead | None = None
+    duties: list[LegalDuty] = []
     sources: list[str] = []
 
 

@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from generator.catalog import Catalog
-from generator.content_models import Hazard, Jurisdiction, Pack
+from generator.catalog import TOKEN, Catalog
+from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
 
@@ -27,6 +27,8 @@ class BuildFacts:
     forms: tuple[FormDef, ...]
     date: dt.date
     revision: int
+    federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
+    sector: str = "general"  # the industry's sector, which narrows the legal duties
 
     @property
     def title(self) -> str:
@@ -42,6 +44,40 @@ class BuildFacts:
         if rule.representative_min_workers is not None and workers >= rule.representative_min_workers:
             return "representative"
         return "none"
+
+
+def _with_terms(value: Any, words: dict[str, str]) -> Any:
+    """``value`` with every ``{term}`` replaced; list items left empty are dropped."""
+    if isinstance(value, str):
+        return TOKEN.sub(lambda m: words[m.group(1)], value)
+    if isinstance(value, list):
+        items = [_with_terms(v, words) for v in value]
+        return [v for v in items if v != ""]
+    if isinstance(value, dict):
+        return {k: _with_terms(v, words) for k, v in value.items()}
+    return value
+
+
+def apply_terms(hazard: Hazard, terms: Terms, province: str) -> Hazard:
+    """The hazard in one province's words, without the training that province does not use."""
+    data = hazard.model_dump()
+    keep = {"legislation": data.pop("legislation"), "sources": data.pop("sources")}
+    data = _with_terms(data, terms.model_dump())
+    data["training"] = [t for t in data["training"] if not t["provinces"] or province in t["provinces"]]
+    return Hazard.model_validate(dict(data, **keep))
+
+
+def applicable_duties(facts: BuildFacts) -> list[LegalDuty]:
+    """The province's and federal duties that apply to this company's sector and hazards."""
+    hazards = {h.id for h in facts.hazards}
+    out = []
+    for duty in (*facts.jur.duties, *facts.federal):
+        if duty.hazards and not hazards.intersection(duty.hazards):
+            continue
+        if duty.sectors and facts.sector not in duty.sectors:
+            continue
+        out.append(duty)
+    return out
 
 
 def cite(citation: dict[str, Any] | None) -> str:
@@ -102,6 +138,8 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         return matrix.band(int(score)).model_dump()
 
     selected = {h.id for h in facts.hazards}
+    duties = [d.model_dump(mode="json") for d in applicable_duties(facts)]
+    protocol = facts.pack.protocol
     return {
         "company": company,
         "industry": catalog.industries[profile.company.industry].model_dump(mode="json"),
@@ -109,10 +147,18 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         "emergency": emergency,
         "sites": [s.model_dump(mode="json") for s in profile.sites],
         "partner": facts.pack.partner.model_dump(mode="json"),
-        "pack": dict(facts.pack.model_dump(mode="json"), protocol_version=facts.pack.protocol.version or ""),
+        # an edition the data has not confirmed is left out rather than printed as fact
+        "pack": dict(
+            facts.pack.model_dump(mode="json"),
+            protocol_version=(protocol.version or "") if protocol.verified else "",
+        ),
         "jur": jur,
         "hazards": hazards,
         "has_hazard": lambda hazard_id: hazard_id in selected,
+        "duties": duties,
+        "legal_training": [d for d in duties if d["kind"] == "training"],
+        "site_duties": [d for d in duties if not d["hazards"] and d["kind"] != "training"],
+        "duties_for": lambda hazard_id: [d for d in duties if hazard_id in d["hazards"]],
         "categories": sorted({h.category for h in facts.hazards}),
         "equipment_hazards": [h for h in hazards if h["equipment"]],
         "size": {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from generator.content_models import Hazard, Pack, RiskMatrix
+from generator.content_models import Hazard, LegalDuty, Pack, RiskMatrix
 from generator.document import (
     Block,
     Callout,
@@ -39,6 +39,7 @@ class FormContext:
     risk_matrix: RiskMatrix
     element_for_topic: dict[str, str]  # topic -> "Element 6 Hazard Control"
     sites: tuple[str, ...] = ()
+    legal_training: tuple[LegalDuty, ...] = ()  # training the law requires, with its validity
 
 
 def _joined(items: list[str]) -> str:
@@ -321,7 +322,7 @@ class _Builder:
             for c in (
                 "Training / ticket",
                 "Who needs it",
-                "Refresh",
+                "Valid for / refresh",
                 "Worker",
                 "Date completed",
                 "Expiry",
@@ -330,6 +331,19 @@ class _Builder:
         )
         rows: list[tuple[Cell, ...]] = []
         seen: set[str] = set()
+        for duty in self.ctx.legal_training:
+            seen.add(duty.title)
+            rows.append(
+                (
+                    plain(duty.title),
+                    plain(duty.who or ""),
+                    plain(duty.validity or "As the law sets"),
+                    Field(self.name("worker"), "text"),
+                    Field(self.name("date_done"), "date"),
+                    Field(self.name("date_expiry"), "date"),
+                    Field(self.name("verified"), "text"),
+                )
+            )
         for h in self.ctx.hazards:
             for t in h.training:
                 if t.name in seen:

@@ -23,6 +23,27 @@ def catalog():
 
 
 @pytest.fixture(scope="session")
+def golden_manual(catalog):
+    """Assemble a golden case (``tests/cases/<name>``) once per session: (facts, document).
+
+    Several test modules read the same manuals; assembling each once keeps the suite fast.
+    Tests must only read the returned document.
+    """
+    from generator.assemble import assemble_manual, gather_facts
+    from generator.profile import load_profile
+
+    cache: dict = {}
+
+    def get(case_dir: Path):
+        if case_dir not in cache:
+            facts = gather_facts(load_profile(case_dir / "profile.yaml", catalog), catalog)
+            cache[case_dir] = (facts, assemble_manual(facts, catalog))
+        return cache[case_dir]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
     """The bundled example built once, in both formats."""
     from generator.build import build

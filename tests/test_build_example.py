@@ -124,3 +124,16 @@ def test_docx_has_company_and_hazards_and_opens_in_libreoffice(example_build, ca
         assert catalog.hazards[hazard_id].name in text
     converted = libreoffice_convert(out / "manual.docx", tmp_path)
     assert COMPANY in pdf_text(converted)
+
+
+def test_review_notes_beside_the_outputs(example_build):
+    """Unverified facts go to the preparer's review notes, listed in build.json too."""
+    out, _ = example_build
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    notes = (out / "review-notes.md").read_text(encoding="utf-8")
+    assert manifest["review_notes"], "the Alberta example uses unverified facts"
+    assert f"{len(manifest['review_notes'])} item(s) to check." in notes
+    first = manifest["review_notes"][0]
+    assert set(first) == {"where", "fact", "source", "check"}
+    assert f"**{first['fact']}**" in notes
+    assert "review-notes.md" in {f["path"] for f in manifest["files"]}

@@ -135,10 +135,8 @@ def test_equipment_form_only_with_equipment_hazards(catalog):
     from generator.profile import profile_from_text
 
     text = (Path(__file__).parent / "cases" / "on-renovation" / "profile.yaml").read_text()
-    office = text.replace(
-        "hazards: [renovation_demolition, asbestos, silica_dust, ladders, power_tools, electrical_work, manual_handling, hazardous_chemicals]",
-        "hazards: [ergonomics_computer, slips_trips_falls]",
-    )
+    office = re.sub(r"hazards: \[.*\]", "hazards: [ergonomics_computer, slips_trips_falls]", text)
+    assert office != text
     facts = gather_facts(profile_from_text(office, catalog), catalog)
     assert "equipment_preuse" not in {f.id for f in facts.forms}
 

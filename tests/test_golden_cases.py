@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.assemble import assemble_manual, gather_facts
 from generator.document import Table, section_text, text_of
-from generator.profile import load_profile
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
 BANNED = re.compile(r"\b(TBD|TODO|lorem|ipsum|insert|placeholder|FIXME)\b|\{\{|\}\}|\{%|%\}", re.IGNORECASE)
@@ -25,10 +23,9 @@ EXPECTED_PACK = {
 
 
 @pytest.fixture(scope="module", params=CASES, ids=lambda p: p.name)
-def case(request, catalog):
-    profile = load_profile(request.param / "profile.yaml", catalog)
-    facts = gather_facts(profile, catalog)
-    return request.param.name, facts, assemble_manual(facts, catalog)
+def case(request, golden_manual):
+    facts, document = golden_manual(request.param)
+    return request.param.name, facts, document
 
 
 def _tables(section):

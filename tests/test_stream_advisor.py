@@ -55,7 +55,8 @@ def test_warnings_name_the_risks(catalog):
     ontario = advise(catalog, "ON", 4, "renovation")
     assert ontario.reasons == ["Ontario has no small-employer stream; employers of every size work toward COR."]
     sask = advise(catalog, "SK", 9, "framing")
-    assert any(w.startswith("Sources disagree on the exact limit") for w in sask.warnings)
+    assert any(w.startswith("Partners count workers differently near the SECOR limit") for w in sask.warnings)
+    assert not any("This file" in w or "nine or fewer" in w for w in sask.warnings)
 
 
 def test_stream_command_json_and_text():

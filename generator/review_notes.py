@@ -1,0 +1,158 @@
+"""Review notes: what the preparer should check before the owner signs the manual.
+
+The manual itself states only what it can stand behind. Every fact a build uses that is not
+verified against an official source, every element whose wording is not confirmed against
+the partner's current audit tool, and the research notes recorded with the data, go here
+instead: one list in build.json and one Markdown file beside the outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.content_models import AuditYear, PassMarks
+from generator.context import BuildFacts, applicable_duties
+
+DEFAULT_CHECK = "Confirm against the official text (statute, regulation or the body's own page)."
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """One thing to check: where the manual uses it, the fact, its source and what to check."""
+
+    where: str
+    fact: str
+    source: str
+    check: str
+
+
+def _label(record: BaseModel) -> str:
+    """A short human name for a sourced record."""
+    if isinstance(record, AuditYear):
+        return f"Year {record.year}: {record.audit}"
+    if isinstance(record, PassMarks):
+        return f"Pass mark: {record.overall}% overall, {record.per_element}% in every element"
+    for name in ("ref", "name", "committee_name", "title", "what", "right", "summary", "year"):
+        value = getattr(record, name, None)
+        if value:
+            text = str(value).strip()
+            title = getattr(record, "title", None)
+            if name == "ref" and title:
+                text += f" ({title})"
+            return " ".join(text.split())[:200]
+    return type(record).__name__
+
+
+def _unverified(record: BaseModel | None, where: str, notes: list[ReviewNote], check: str = "") -> None:
+    """Add a note for ``record`` and every sourced record inside it that is not verified."""
+    if record is None:
+        return
+    # a record that names no source of its own stands on its citation: check that instead,
+    # carrying the record's own research note along
+    deferred = getattr(record, "citation", None) is not None and not getattr(record, "source", None)
+    if deferred:
+        check = " ".join((getattr(record, "note", None) or check).split())
+    elif "verified" in type(record).model_fields and (
+        not getattr(record, "verified", True) or getattr(record, "conflict", False)
+    ):
+        note = getattr(record, "note", None)
+        reason = "Sources disagree. " if getattr(record, "conflict", False) else ""
+        notes.append(
+            ReviewNote(
+                where=where,
+                fact=_label(record),
+                source=getattr(record, "source", None) or "no source recorded",
+                check=reason + " ".join((note or check or DEFAULT_CHECK).split()),
+            )
+        )
+    for name in type(record).model_fields:
+        value = getattr(record, name)
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, BaseModel):
+                _unverified(item, where, notes, check)
+
+
+def review_notes(facts: BuildFacts) -> list[ReviewNote]:
+    """Every unverified fact this build uses, in the order the manual uses them."""
+    jur, pack, province = facts.jur, facts.pack, facts.jur.id
+    notes: list[ReviewNote] = []
+    legislation = f"{jur.name} legislation"
+    _unverified(jur.legislation, legislation, notes)
+    _unverified(jur.regulator, f"{jur.name} regulator", notes)
+    _unverified(jur.compensation_board, f"{jur.name} compensation board", notes)
+    for right in jur.worker_rights:
+        _unverified(right.citation, "Worker rights", notes)
+    _unverified(jur.committee, "Health and safety committee and representative", notes)
+    _unverified(jur.program_requirement, "Health and safety policy and program", notes)
+    _unverified(jur.site_lead, f"{jur.terms.site_lead_title} duties", notes)
+    for report in jur.reporting:
+        _unverified(report, "Incident reporting", notes)
+    _unverified(jur.first_aid, "First aid", notes)
+    for topic, citations in jur.topics.items():
+        for citation in citations:
+            _unverified(citation, f"Legal references ({topic.replace('_', ' ')})", notes)
+    for duty in applicable_duties(facts):
+        _unverified(duty, f"Legal duty: {duty.title}", notes)
+    for hazard in facts.hazards:
+        for citation in hazard.legislation.get(province, []):
+            _unverified(citation, f"Hazard: {hazard.name}", notes)
+    _unverified(jur.rebate, "Certification plan (incentives)", notes)
+    partner = pack.partner.short
+    _unverified(pack.protocol, f"{partner} audit protocol", notes, "Check the protocol name and edition.")
+    for element in pack.elements:
+        if not element.verified:
+            notes.append(
+                ReviewNote(
+                    where="Audit cross-reference",
+                    fact=f"Element {element.number}: {element.name}",
+                    source=element.source or "no source recorded",
+                    check=f"Check the element's wording and order against {partner}'s current audit tool.",
+                )
+            )
+    req = pack.requirements
+    plan = "Certification plan"
+    for record in (req.eligibility, req.pass_marks, req.records_before_audit, req.submission):
+        _unverified(record, plan, notes)
+    for course in req.courses:
+        _unverified(course, plan, notes, f"Confirm the course, who takes it and when with {partner}.")
+    for year in req.audit_cycle:
+        _unverified(year, plan, notes, f"Confirm the audit cycle with {partner}.")
+    for text in req.notes:
+        notes.append(ReviewNote(f"{partner} {pack.stream} pack", "Partner note", "pack data", " ".join(text.split())))
+    unique: dict[tuple[str, str, str], ReviewNote] = {}
+    for note in notes:
+        unique.setdefault((note.where, note.fact, note.source), note)
+    return list(unique.values())
+
+
+def notes_as_json(notes: list[ReviewNote]) -> list[dict[str, Any]]:
+    """The notes as build.json stores them."""
+    return [asdict(n) for n in notes]
+
+
+def notes_markdown(notes: list[ReviewNote], facts: BuildFacts) -> str:
+    """``review-notes.md``: for the preparer, never part of the client's manual."""
+    company = facts.profile.company.name
+    lines = [
+        f"# Review notes for {company}, revision {facts.revision}",
+        "",
+        "For the person preparing this manual, not for the client. The manual states only what",
+        "it can stand behind; the facts below are used in it but were not verified against an",
+        "official source. Check each one before the owner signs the manual.",
+        "",
+    ]
+    if not notes:
+        lines.append("Every fact this manual uses is verified. Nothing to check.")
+        return "\n".join(lines) + "\n"
+    lines.append(f"{len(notes)} item(s) to check.")
+    where = None
+    for note in notes:
+        if note.where != where:
+            where = note.where
+            lines += ["", f"## {where}", ""]
+        lines.append(f"- **{note.fact}**. Source: {note.source}. Check: {note.check}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,217 @@
+"""Right for the province: legal duties as data, province terms, and no doubt in the manual.
+
+Doubts about a fact go to the preparer's review notes; the manual, the forms and the
+advisor state only what stands without them. Each golden case is assembled once (no PDFs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from generator.advisor import advise
+from generator.build import form_documents
+from generator.context import cite
+from generator.document import BulletList, Table, section_text
+from generator.fact_audit import counts_table, fact_counts
+from generator.review_notes import notes_markdown, review_notes
+
+CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
+
+DOUBT = re.compile(
+    r"not confirmed|unverified|research note|secondary source|this file|assumed"
+    r"|reference file|certifying-partners|\b[\w-]+\.(?:ya?ml|md|py)\b",
+    re.IGNORECASE,
+)
+
+# For each of AB, BC, SK, MB and ON: a golden case and a mandatory training its hazards bring.
+MANDATORY_TRAINING = {
+    "ab-roofing": "ab_fall_protection_training",
+    "bc-electrical": "bc_fall_protection_instruction",
+    "mb-framing": "mb_fall_protection_procedures",
+    "on-renovation": "on_working_at_heights",
+    "sk-oilfield-hauling": "tdg_training",
+}
+
+
+@pytest.fixture(scope="module", params=CASES, ids=lambda p: p.name)
+def built(request, catalog, golden_manual):
+    """A golden case: its facts, its manual and its forms as document trees."""
+    facts, manual = golden_manual(request.param)
+    return request.param.name, facts, manual, form_documents(facts, catalog)
+
+
+def _text(document) -> str:
+    return "\n".join(section_text(s) for s in document.sections)
+
+
+def _section(document, key):
+    found = [s for s in document.all_sections() if s.key == key]
+    assert found, f"no section {key}"
+    return found[0]
+
+
+def _tables(section) -> list[Table]:
+    return [b for s in section.walk() for b in s.blocks if isinstance(b, Table)]
+
+
+def _doubt(text: str) -> str | None:
+    match = DOUBT.search(text)
+    return None if match is None else text[max(0, match.start() - 80) : match.end() + 40]
+
+
+def test_no_doubt_in_the_manual_or_the_forms(built):
+    name, _, manual, forms = built
+    for label, document in [("manual", manual), *forms]:
+        found = _doubt(_text(document))
+        assert found is None, f"{name} {label}: {found!r}"
+
+
+def test_no_doubt_in_the_advisors_output(catalog):
+    industries = [None, *catalog.industries]
+    for province, jur in catalog.jurisdictions.items():
+        limit = jur.small_employer.max_workers or 10
+        for workers in sorted({1, limit - 1, limit, limit + 1, 25} - {0}):
+            for industry in industries:
+                advice = advise(catalog, province, workers, industry)
+                for line in advice.reasons + advice.warnings:
+                    found = _doubt(line)
+                    assert found is None, f"stream {province} {workers} {industry}: {line!r}"
+
+
+def test_review_notes_list_each_unverified_fact_used(built):
+    _, facts, _, _ = built
+    notes = review_notes(facts)
+    listed = {(n.fact, n.source) for n in notes}
+    for hazard in facts.hazards:
+        for citation in hazard.legislation.get(facts.jur.id, []):
+            key = (f"{citation.ref} ({citation.title})" if citation.title else citation.ref, citation.source)
+            assert (key in listed) == (not citation.verified), f"{hazard.name}: {citation.ref}"
+    for element in facts.pack.elements:
+        fact = f"Element {element.number}: {element.name}"
+        assert any(n.fact == fact for n in notes) == (not element.verified), element.name
+    assert all(n.source and n.check for n in notes)
+    markdown = notes_markdown(notes, facts)
+    assert markdown.startswith(f"# Review notes for {facts.profile.company.name}")
+    assert f"{len(notes)} item(s) to check." in markdown
+
+
+def _all_verified(model: BaseModel) -> Any:
+    """A copy of ``model`` in which every fact is verified and no research note remains."""
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {k: clean(v) for k, v in value.items()}
+            if "verified" in out:
+                out["verified"] = True
+                if "note" in out:
+                    out["note"] = None
+                if "conflict" in out:
+                    out["conflict"] = False
+            return out
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    data = clean(model.model_dump())
+    if "requirements" in data:
+        data["requirements"]["notes"] = []
+    return type(model).model_validate(data)
+
+
+def test_a_profile_using_only_verified_facts_gets_no_review_notes(built):
+    _, facts, _, _ = built
+    clean = dataclasses.replace(
+        facts,
+        jur=_all_verified(facts.jur),
+        pack=_all_verified(facts.pack),
+        hazards=tuple(_all_verified(h) for h in facts.hazards),
+        federal=tuple(_all_verified(d) for d in facts.federal),
+    )
+    assert review_notes(clean) == []
+    assert "Nothing to check." in notes_markdown([], clean)
+
+
+def test_mandatory_training_in_matrix_record_form_and_legal_appendix(built):
+    name, facts, manual, forms = built
+    if name not in MANDATORY_TRAINING:
+        pytest.skip("no province training case")
+    duty = next(d for d in (*facts.jur.duties, *facts.federal) if d.id == MANDATORY_TRAINING[name])
+    assert duty.kind == "training" and duty.validity
+    matrix = [row for t in _tables(_section(manual, "topic/training")) for row in t.rows]
+    rows = [" | ".join(_cell(c) for c in row) for row in matrix]
+    assert any(duty.title in r and duty.validity in r and duty.citation.ref in r for r in rows), rows[:3]
+    record = next(doc for stem, doc in forms if stem.endswith("training-record-and-matrix"))
+    record_text = _text(record)
+    assert duty.title in record_text and duty.validity in record_text
+    appendix = _text_of_section(_section(manual, "appendix/references"))
+    assert cite(duty.citation.model_dump()) in appendix
+
+
+def _cell(cell) -> str:
+    """The text of a table cell (fields are blank)."""
+    return "".join(getattr(run, "text", "") for run in cell) if isinstance(cell, tuple) else ""
+
+
+def _text_of_section(section) -> str:
+    return section_text(section)
+
+
+def test_no_province_uses_another_provinces_terms(built, catalog):
+    name, facts, manual, forms = built
+    text = "\n".join(_text(d) for d in [manual, *(doc for _, doc in forms)]).lower()
+    own = {v.lower() for v in facts.jur.terms.model_dump().values() if v}
+    for other in catalog.jurisdictions.values():
+        for key, value in other.terms.model_dump().items():
+            word = value.lower()
+            if key == "site_lead_scope":
+                continue  # "work site" and "project" are plain words in every province
+            if not word or any(word in mine for mine in own):
+                continue
+            assert not re.search(rf"\b{re.escape(word)}\b", text), f"{name}: {other.id} {key} {value!r}"
+    if facts.jur.id == "ON":
+        for western in ("fall protection plan", "safety monitor", "prime contractor", "low-risk"):
+            assert western not in text, f"{name}: {western!r}"
+    assert "jur.id" not in "".join(p.read_text() for p in (catalog.root / "sections").glob("*.md"))
+
+
+def test_ontario_renovator_gets_its_legal_duties(built):
+    name, facts, manual, _ = built
+    if name != "on-renovation":
+        pytest.skip("Ontario case only")
+    text = _text(manual)
+    practices = _section(manual, "topic/safe_work_practices")
+    asbestos = next(s for s in practices.walk() if s.title.startswith("Asbestos"))
+    items = [
+        "".join(r.text for r in item.runs)
+        for block in asbestos.blocks
+        if isinstance(block, BulletList)
+        for item in block.items
+    ]
+    for duty in ("Type 1, Type 2 and Type 3 asbestos operations.", "Advance notice of asbestos operations."):
+        assert any(item.startswith(duty) for item in items), f"{duty!r} is not a list item of its own"
+    for expected in (
+        "Basic occupational health and safety awareness training",
+        "3 years from successful completion",
+        "Notice of Project",
+        "Constructor duties",
+        "Type 1, Type 2 and Type 3",
+        "written procedures for rescuing the worker",
+        "at all times on a construction project",
+        "occupational illness",
+    ):
+        assert expected in text, expected
+
+
+def test_fact_counts_cover_every_province(catalog):
+    counts = fact_counts(catalog.root)
+    assert set(counts) == {*catalog.jurisdictions, "federal"}
+    assert all(v + u > 0 for v, u in counts.values())
+    table = counts_table(counts, counts)
+    assert table.splitlines()[0].startswith("| Province | Verified before |")
+    assert len(table.splitlines()) == 2 + len(counts)
