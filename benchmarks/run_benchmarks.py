@@ -100,7 +100,7 @@ def libreoffice(docx: Path) -> float:
 
 
 def stages() -> dict[str, float]:
-    """Seconds per stage of a build of the example in this process (one core)."""
+    """CPU seconds per stage of a build of the example in this process (one core)."""
     from generator.assemble import assemble_manual, gather_facts
     from generator.build import _outline, form_documents
     from generator.catalog import load_catalog
@@ -110,12 +110,13 @@ def stages() -> dict[str, float]:
     out: dict[str, float] = {}
     scratch = Path(tempfile.mkdtemp())
 
+    # CPU seconds of this process: a stage's own cost, whatever else the machine is doing
     def clock(name: str, start: float) -> float:
-        now = time.perf_counter()
+        now = time.process_time()
         out[name] = round(out.get(name, 0.0) + now - start, 2)
         return now
 
-    start = time.perf_counter()
+    start = time.process_time()
     catalog = load_catalog()
     start = clock("load content and packs", start)
     facts = gather_facts(load_profile(EXAMPLE, catalog), catalog)

@@ -4,8 +4,8 @@ Everything is written into a staging folder inside the output folder first; only
 whole build has succeeded are the files moved into place, one rename each. A build that
 fails or is killed part-way leaves the previous outputs whole.
 
-With ``jobs`` > 1 the PDFs go to worker processes that are started, and warmed up, before
-the manual is even assembled; this process writes the Word files meanwhile.
+With ``jobs`` > 1 every file is laid out by worker processes that are started, and warmed
+up, before the manual is even assembled; this process computes the change report meanwhile.
 """
 
 from __future__ import annotations
@@ -73,23 +73,23 @@ class Staging:
 class DocumentWriter:
     """Writes (relative stem, document) items in every format into a staging folder.
 
-    Use as a context manager: :meth:`submit` hands the PDFs to the workers and returns at
-    once, :meth:`finish` writes the Word files and collects the PDFs.
+    Use as a context manager: :meth:`submit` hands the files to the workers (with ``jobs``
+    > 1) and returns at once; :meth:`finish` writes what is left and collects the rest.
     """
 
     def __init__(self, formats: tuple[str, ...], progress: Progress, jobs: int = 1):
         self.formats = formats
         self.progress = progress
         self.pool: ProcessPoolExecutor | None = None
-        if "pdf" in formats and jobs > 1:
+        if jobs > 1:
             context = multiprocessing.get_context("forkserver")
             self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-            for _ in range(jobs):
+            for _ in range(jobs if "pdf" in formats else 0):
                 # loads Typst and the fonts in each worker while the manual is assembled
                 self.pool.submit(pdf_writer.warm_up)
         self.staging: Staging | None = None
         self.todo: list[tuple[str, str, Document]] = []
-        self.pending: dict[str, Future[tuple[bytes, int]]] = {}
+        self.pending: dict[str, Future[tuple[bytes, int | None]]] = {}
 
     def submit(self, staging: Staging, items: list[tuple[str, Document]], previous: PreviousOutputs | None) -> None:
         """Start writing ``items``; a file the previous build wrote from the same source is copied."""
@@ -107,27 +107,30 @@ class DocumentWriter:
                 if found.pages is not None:
                     staging.pages[relative] = found.pages
         if self.pool is not None:
-            # in item order, so the manual (the longest) starts first
+            # every file goes to the workers, in item order so the manual (the longest) starts
+            # first; this process meanwhile computes the change-report outline
             for relative, fmt, document in self.todo:
-                if fmt == "pdf":
-                    self.pending[relative] = self.pool.submit(pdf_writer.render_pdf, document)
+                render = pdf_writer.render_pdf if fmt == "pdf" else _docx_bytes
+                self.pending[relative] = self.pool.submit(render, document)
 
     def finish(self) -> None:
-        """Write the Word files (and the PDFs, without workers); wait for the workers' PDFs."""
+        """Write the files no worker took; wait for the workers' files."""
         staging = self.staging
         assert staging is not None, "submit() first"
         for relative, fmt, document in self.todo:
+            if relative in self.pending:
+                continue
+            self.progress(f"writing {relative}")
             if fmt == "docx":
-                self.progress(f"writing {relative}")
                 docx_writer.write(document, staging.target(relative))
-            elif relative not in self.pending:
-                self.progress(f"writing {relative}")
+            else:
                 staging.pages[relative] = pdf_writer.write(document, staging.target(relative))
         for relative, future in self.pending.items():
             self.progress(f"writing {relative}")
             data, pages = future.result()
             write_atomic(staging.target(relative), data)
-            staging.pages[relative] = pages
+            if pages is not None:
+                staging.pages[relative] = pages
 
     def __enter__(self) -> DocumentWriter:
         return self
@@ -135,6 +138,11 @@ class DocumentWriter:
     def __exit__(self, *_: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _docx_bytes(document: Document) -> tuple[bytes, None]:
+    """A Word file laid out in a worker: its bytes (Word files have no page count of ours)."""
+    return docx_writer.render_docx(document), None
 
 
 def write_documents(

@@ -51,6 +51,11 @@ BLANK = "\u00a0" * 30  # printed blank line length for fields
 
 def write(document: Document, out_path: Path) -> None:
     """Write ``document`` to ``out_path`` as .docx (atomically)."""
+    write_atomic(out_path, render_docx(document))
+
+
+def render_docx(document: Document) -> bytes:
+    """``document`` as the bytes of a .docx file (what a worker process sends back)."""
     docx = new_docx()
     _setup(docx, document)
     if document.cover is not None:
@@ -61,7 +66,7 @@ def write(document: Document, out_path: Path) -> None:
         _section(docx, section, first=section is document.sections[0] and document.cover is None and not document.toc)
     buffer = io.BytesIO()
     docx.save(buffer)
-    write_atomic(out_path, buffer.getvalue())
+    return buffer.getvalue()
 
 
 def _write_member(self: Any, pack_uri: Any, blob: bytes) -> None:
