@@ -398,6 +398,16 @@ def _cell(cell: _Cell, value: Cell, bold: bool = False, size=None) -> None:
             run.font.size = size
 
 
+# printed hints for blanks whose kind says what goes in them: (in a table cell, elsewhere)
+BLANK_HINTS = {
+    "date": ("YYYY-MM-DD", "______________ (YYYY-MM-DD)"),
+    "datetime": ("YYYY-MM-DD hh:mm", "______________ (YYYY-MM-DD hh:mm)"),
+    "yesno": ("\u2610 Yes \u2610 No", "\u2610 Yes   \u2610 No"),
+    "signature": ("", "________________________ (signature)"),
+    "number": ("", "__________"),
+}
+
+
 def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> None:
     """A printed blank: a box for a checkbox, an underlined gap for text."""
     if field.kind == "checkbox":
@@ -406,8 +416,9 @@ def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> Non
         return
     if field.label:
         paragraph.add_run(f"{field.label}: ").bold = True
-    if field.kind == "date":
-        hint = paragraph.add_run("YYYY-MM-DD" if compact else "______________ (YYYY-MM-DD)")
+    if field.kind in BLANK_HINTS:
+        short, long = BLANK_HINTS[field.kind]
+        hint = paragraph.add_run(short if compact else long)
         hint.font.size = Pt(7 if compact else 8)
         hint.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
     elif field.kind == "textarea":

@@ -190,8 +190,9 @@ def _field(field: Field, in_table: bool = False) -> str:
             f'<textarea name="{name}" title="{title}" style="height:{1.6 * max(field.lines, 1):.1f}em"></textarea>'
         )
     else:
-        kind = "date" if field.kind == "date" else "text"
-        placeholder = ' class="date"' if kind == "date" else ""
+        # date-time, number, yes/no and signature blanks are plain text inputs here; only
+        # ``date`` gets the date class (the PDF finisher keys date fields on their name)
+        placeholder = ' class="date"' if field.kind == "date" else ""
         control = f'<input type="text" name="{name}" title="{title}"{placeholder}>'
     if label and not in_table:
         return f'<span class="field-label">{label}</span>{control}'
