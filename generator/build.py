@@ -61,6 +61,8 @@ def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:
         pack=facts.pack,
         risk_matrix=catalog.risk_matrix,
         element_for_topic=element_for_topic,
+        registry=catalog.registry,
+        forms={f.id: f for f in facts.forms},
         sites=tuple(s.name for s in facts.profile.sites),
     )
 

@@ -24,6 +24,7 @@ from generator.content_models import (
 )
 from generator.errors import ContentError, Problem
 from generator.paths import data_dir
+from generator.records import Registry, load_records
 from generator.validation import suggest, validate_located
 from generator.yamlio import load_yaml
 
@@ -41,6 +42,7 @@ class Catalog:
     packs: dict[str, Pack]
     pack_dirs: dict[str, Path]
     risk_matrix: RiskMatrix
+    registry: Registry
 
     def packs_for_partner(self, partner: str) -> list[Pack]:
         """The packs (streams) a partner offers, in a stable order."""
@@ -120,10 +122,16 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         pack_dirs[pack.id] = pack_dir
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
+    from generator.forms_catalog import form_ids
+
+    registry, found = load_records(
+        root / "records.yaml", _display(root / "records.yaml", root), set(hazards), form_ids()
+    )
+    problems += found
     if problems:
         raise ContentError("the content files have problems:", problems)
-    assert risk_matrix is not None
-    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix)
+    assert risk_matrix is not None and registry is not None
+    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, registry)
 
 
 def _cross_check(

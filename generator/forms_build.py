@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Template
 from typing import Any
 
 from generator.content_models import Hazard, Pack, RiskMatrix
@@ -22,9 +23,25 @@ from generator.document import (
     para,
     plain,
 )
-from generator.forms_catalog import FormBlock, FormDef
+from generator.forms_catalog import Column, FormBlock, FormDef
+from generator.records import Registry
 
 YES_NO_NA = ("Yes", "No", "N/A")
+
+# field-name prefixes by kind; the PDF writer makes the ``date_`` fields date fields
+_PREFIX = {
+    "date": "date",
+    "datetime": "datetime",
+    "number": "number",
+    "yesno": "yesno",
+    "signature": "signature",
+    "checkbox": "check",
+}
+DEFAULT_SIGNATURE_COLUMNS = (
+    Column(label="Name (print)"),
+    Column(label="Signature", kind="signature"),
+    Column(label="Date", kind="date"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,8 @@ class FormContext:
     pack: Pack
     risk_matrix: RiskMatrix
     element_for_topic: dict[str, str]  # topic -> "Element 6 Hazard Control"
+    registry: Registry
+    forms: dict[str, FormDef]  # the forms issued in this build, by id
     sites: tuple[str, ...] = ()
 
 
@@ -77,27 +96,26 @@ def _id_line(ctx: FormContext, kind: str, code: str) -> Paragraph:
     )
 
 
-def applies(form: FormDef, hazards: tuple[Hazard, ...]) -> bool:
-    """Whether a form belongs in this build (equipment forms need an equipment hazard)."""
-    return form.when == "always" or any(h.equipment for h in hazards)
+def _fill(text: str, **values: str) -> str:
+    """A wording line from the registry with its ``$name`` placeholders filled."""
+    return Template(text).safe_substitute(values)
 
 
 def build_form(form: FormDef, ctx: FormContext) -> Document:
     """The tailored document for one form."""
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
+    wording = ctx.registry.wording
     intro: list[Block] = [
         _id_line(ctx, "Form", form.number),
         Paragraph(plain(form.purpose)),
     ]
+    footer = [_fill(wording.keep, retention=ctx.registry.for_form(form.id).retention.period)]
     if element:
-        intro.append(
-            para(
-                f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}. "
-                f"Keep completed copies for {form.retention}.",
-                "small",
-            )
+        footer.insert(
+            0, _fill(wording.evidence, partner=ctx.pack.partner.short, stream=ctx.pack.stream, element=element)
         )
+    intro.append(para(" ".join(footer), "small"))
     body = Section(title=form.title, level=1, blocks=intro, number=form.number, key=f"form/{form.id}")
     for block in form.blocks:
         body.blocks.extend(builder.block(block))
@@ -123,14 +141,14 @@ def build_handout(hazard: Hazard, code: str, ctx: FormContext) -> Document:
     ]
     if hazard.ppe:
         blocks.append(para("PPE for this work: " + ", ".join(p.rstrip(".") for p in hazard.ppe) + "."))
-    element = ctx.element_for_topic.get("communication", "")
-    blocks.append(
-        para(
-            "Record the talk and attendance on Form F-08. "
-            f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}.",
-            "small",
-        )
-    )
+    wording = ctx.registry.wording
+    record = ctx.registry.records[ctx.registry.handout_record]
+    form = ctx.forms.get(record.form or "")
+    footer = [_fill(wording.handout, form=form.ref() if form else record.kept_outside)]
+    element = ctx.element_for_topic.get(form.topic if form else record.topics[0], "")
+    if element:
+        footer.append(_fill(wording.evidence, partner=ctx.pack.partner.short, stream=ctx.pack.stream, element=element))
+    blocks.append(para(" ".join(footer), "small"))
     body = Section(
         title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
     )
@@ -159,7 +177,7 @@ class _Builder:
     # ---------------------------------------------------------------- plain blocks
     def _fields(self, block: FormBlock) -> list[Any]:
         fields = tuple(
-            Field(self.name(("date_" if f.kind == "date" else "") + f.id), f.kind, f.label, f.lines)
+            Field(self.name(f"{_PREFIX[f.kind]}_{f.id}" if f.kind in _PREFIX else f.id), f.kind, f.label, f.lines)
             for f in block.fields
         )
         return [FieldGrid(fields, columns=2 if len(fields) > 1 else 1)]
@@ -174,26 +192,32 @@ class _Builder:
         return [FieldGrid((Field(self.name(block.id or "notes"), "textarea", block.text, block.lines),), columns=1)]
 
     def _table(self, block: FormBlock) -> list[Any]:
-        header: tuple[Cell, ...] = tuple(plain(c) for c in block.columns)
+        header: tuple[Cell, ...] = tuple(plain(c.label) for c in block.columns)
         rows: list[tuple[Cell, ...]] = []
-        for r in range(block.rows or 6):
-            rows.append(tuple(self._blank_cell(col, r) for col in block.columns))
+        for _r in range(block.rows or 6):
+            rows.append(tuple(self._blank_cell(col) for col in block.columns))
         return [Table(header, tuple(rows), tuple(block.widths) or None)]
 
-    def _blank_cell(self, column: str, row: int) -> Cell:
-        lowered = column.lower()
-        if "date" in lowered or lowered in ("due", "done on"):
-            return Field(self.name("date"), "date")
-        if lowered in ("done", "complete", "closed", "yes", "no", "present", "verified", "oriented", "competent"):
-            return Field(self.name("check"), "checkbox")
-        return Field(self.name("cell"), "text")
+    def _blank_cell(self, column: Column) -> Field:
+        """A blank of the kind the form definition declares for the column."""
+        return Field(self.name(_PREFIX.get(column.kind, "cell")), column.kind)
 
     def _signatures(self, block: FormBlock) -> list[Any]:
-        columns = block.columns or ["Name (print)", "Signature", "Date"]
-        header = tuple(plain(c) for c in columns)
-        rows = tuple(tuple(self._blank_cell(c, r) for c in columns) for r in range(block.rows or 8))
+        columns = block.columns or list(DEFAULT_SIGNATURE_COLUMNS)
+        header: tuple[Cell, ...] = tuple(plain(c.label) for c in columns)
+        rows: list[tuple[Cell, ...]] = []
+        if block.roles:
+            # one pre-printed row per role that must sign, then any blank rows
+            header = (plain("Role"), *header)
+            rows += [(plain(role), *(self._blank_cell(c) for c in columns)) for role in block.roles]
+            rows += [
+                (self._blank_cell(Column(label="Role")), *(self._blank_cell(c) for c in columns))
+                for _r in range(block.rows)
+            ]
+        else:
+            rows += [tuple(self._blank_cell(c) for c in columns) for _r in range(block.rows or 8)]
         out: list[Any] = [Paragraph(plain(block.title), "lead")] if block.title else []
-        out.append(Table(header, rows))
+        out.append(Table(header, tuple(rows), tuple(block.widths) or None))
         return out
 
     def _checklist(self, block: FormBlock) -> list[Any]:
@@ -352,4 +376,4 @@ class _Builder:
 
 
 # re-exported so callers need one import for form building
-__all__ = ["FormContext", "applies", "build_form", "SignatureBlock"]
+__all__ = ["FormContext", "build_form", "SignatureBlock"]

@@ -11,8 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from generator.document import FieldKind
 from generator.errors import ContentError, Problem
 from generator.paths import data_dir
 from generator.validation import validate_located
@@ -32,8 +33,22 @@ class _Strict(BaseModel):
 class FieldSpec(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str
-    kind: Literal["text", "textarea", "date", "checkbox"] = "text"
+    kind: FieldKind = "text"
     lines: int = 1
+
+
+class Column(_Strict):
+    """A table column: its printed label and the kind of blank each row gets."""
+
+    label: str
+    kind: FieldKind = "text"
+
+
+def _columns(value: object) -> object:
+    """``"Action"`` is short for ``{label: Action, kind: text}``; every other kind is declared."""
+    if isinstance(value, list):
+        return [{"label": v, "kind": "text"} if isinstance(v, str) else v for v in value]
+    return value
 
 
 class FormBlock(_Strict):
@@ -41,12 +56,15 @@ class FormBlock(_Strict):
     title: str = ""
     text: str = ""
     fields: list[FieldSpec] = []
-    columns: list[str] = []
+    columns: list[Column] = []
+    roles: list[str] = []  # signatures: one pre-printed row per role, before the blank rows
     items: list[str] = []
     rows: int = Field(0, ge=0, le=60)
     lines: int = Field(3, ge=1, le=30)
     id: str = ""
     widths: list[float] = []
+
+    _plain_columns = field_validator("columns", mode="before")(_columns)
 
 
 class FormDef(_Strict):
@@ -55,9 +73,7 @@ class FormDef(_Strict):
     title: str
     topic: str
     purpose: str
-    when: Literal["always", "equipment"] = "always"
     landscape: bool = False
-    retention: str = "3 years"
     blocks: list[FormBlock] = Field(min_length=1)
 
     def ref(self) -> str:
