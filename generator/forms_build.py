@@ -367,7 +367,7 @@ class _Builder:
                         Field(self.name("worker"), "text"),
                         Field(self.name("date_done"), "date"),
                         Field(self.name("date_expiry"), "date"),
-                        Field(self.name("verified"), "text"),
+                        Field(self.name("signature"), "signature"),
                     )
                 )
         for _r in range(block.rows or 4):

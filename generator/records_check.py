@@ -203,7 +203,7 @@ def _retention_problems(
     for record in named:
         if record.id not in applicable:
             problems.append(f"{where}: names {record.name!r}, which this build neither issues a form for nor keeps")
-        elif record.retention.period.lower() not in lowered:
+        elif not re.search(rf"(?<![\w-]){re.escape(record.retention.period.lower())}(?![\w-])", lowered):
             problems.append(
                 f"{where}: {record.name!r} is kept for {record.retention.period!r} in the registry, "
                 f"but the manual says: {_short(text)}"
