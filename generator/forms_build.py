@@ -37,6 +37,7 @@ _PREFIX = {
     "signature": "signature",
     "checkbox": "check",
 }
+ROLE_COLUMN = "Role"  # header of the column of pre-printed roles in a sign-off table
 DEFAULT_SIGNATURE_COLUMNS = (
     Column(label="Name (print)"),
     Column(label="Signature", kind="signature"),
@@ -208,10 +209,10 @@ class _Builder:
         rows: list[tuple[Cell, ...]] = []
         if block.roles:
             # one pre-printed row per role that must sign, then any blank rows
-            header = (plain("Role"), *header)
+            header = (plain(ROLE_COLUMN), *header)
             rows += [(plain(role), *(self._blank_cell(c) for c in columns)) for role in block.roles]
             rows += [
-                (self._blank_cell(Column(label="Role")), *(self._blank_cell(c) for c in columns))
+                (self._blank_cell(Column(label=ROLE_COLUMN)), *(self._blank_cell(c) for c in columns))
                 for _r in range(block.rows)
             ]
         else:

@@ -30,6 +30,7 @@ from generator.document import (
     Table,
     text_of,
 )
+from generator.forms_build import ROLE_COLUMN
 from generator.records import RecordDef, Registry
 
 FORM_REF = re.compile(r"\bF-\d{2}\b")
@@ -114,7 +115,7 @@ def check_form(document: Document, record: RecordDef, registry: Registry, where:
 
 def fields_of(document: Document) -> Iterator[tuple[Field, str]]:
     """Every field of a document with the words that say what it is for: its label, or in a
-    table its column header and the row's printed text (a role such as "Worker")."""
+    table its column header and, in a sign-off table, the role printed at the start of its row."""
     for section in document.all_sections():
         for block in section.blocks:
             if isinstance(block, FieldGrid):
@@ -123,11 +124,11 @@ def fields_of(document: Document) -> Iterator[tuple[Field, str]]:
             elif isinstance(block, Table):
                 headers = [_cell_words(c) for c in block.header]
                 for row in block.rows:
-                    row_words = " ".join(_cell_words(c) for c in row)
+                    role = _cell_words(row[0]) if headers and headers[0] == ROLE_COLUMN else ""
                     for i, cell in enumerate(row):
                         for f in _cell_fields(cell):
                             header = headers[i] if i < len(headers) else ""
-                            yield f, f"{f.label} {header} {row_words}".strip()
+                            yield f, " ".join(w for w in (f.label, header, role) if w)
 
 
 def _cell_fields(cell: Cell) -> tuple[Field, ...]:
