@@ -1,9 +1,9 @@
 """Consistency of the records a build promises, as the tests and a ``check`` command see it.
 
 - Every form reference (``F-09``) in the manual and the forms resolves to a form in the build.
-- Every record the manual names where it states how long something is kept is in the
-  registry, applies to this build (its form is issued, or it is kept outside the program),
-  and the period printed is the registry's period; so no record has two retention periods.
+- Every record the manual names applies to this build (its form is issued, or it is kept
+  outside the program); every sentence that says how long something is kept names a record
+  of the registry and prints the registry's period, so no record has two retention periods.
 - Every form prints the retention of the record it captures, has a date, and has a
   signature field for each role the registry says signs it.
 
@@ -67,10 +67,15 @@ def check_build(
     for form_id in form_numbers:
         if not any(r.form == form_id for r in records):
             problems.append(f"form {form_id!r} is issued but the record it captures does not apply")
+    absent = [r for r in registry.records.values() if r.id not in applicable]
     for where, text in _units(manual, "manual"):
         for ref in FORM_REF.findall(text):
             if ref not in issued:
                 problems.append(f"{where}: {ref} is not a form of this build: {_short(text)}")
+        lowered = text.lower()
+        for record in absent:
+            if any(word in lowered for word in record.words()):
+                problems.append(f"{where}: names {record.name!r}, which this build neither issues a form for nor keeps")
     for where, text, is_row in _retention_units(manual):
         problems += _retention_problems(where, text, is_row, registry, applicable, by_number)
     for stem, document in forms:
@@ -203,8 +208,8 @@ def _retention_problems(
     lowered = text.lower()
     for record in named:
         if record.id not in applicable:
-            problems.append(f"{where}: names {record.name!r}, which this build neither issues a form for nor keeps")
-        elif not re.search(rf"(?<![\w-]){re.escape(record.retention.period.lower())}(?![\w-])", lowered):
+            continue  # reported once, wherever the manual names it
+        if not re.search(rf"(?<![\w-]){re.escape(record.retention.period.lower())}(?![\w-])", lowered):
             problems.append(
                 f"{where}: {record.name!r} is kept for {record.retention.period!r} in the registry, "
                 f"but the manual says: {_short(text)}"
