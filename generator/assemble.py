@@ -197,7 +197,8 @@ class ManualAssembler:
         forms = self.context["forms"]
         records = self.context["record_list"]
         named = [forms[f]["ref"] for f in pack_forms if f in forms]
-        proved = [r["where"] for r in records if set(r["topics"]) & set(topics)]
+        # a record kept outside the program is named, not described, in this narrow column
+        proved = [r["form"] or r["name"] for r in records if set(r["topics"]) & set(topics)]
         return _unique(named + proved)
 
     def _cross_reference(self, document: Document) -> list[dict[str, Any]]:
