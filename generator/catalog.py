@@ -122,12 +122,16 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         pack_dirs[pack.id] = pack_dir
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
-    from generator.forms_catalog import form_ids
+    from generator.forms_catalog import form_ids, load_wording
 
     registry, found = load_records(
         root / "records.yaml", _display(root / "records.yaml", root), set(hazards), form_ids()
     )
     problems += found
+    try:
+        load_wording()  # checked now, so a broken file stops the build before anything is written
+    except ContentError as exc:
+        problems += exc.problems
     if problems:
         raise ContentError("the content files have problems:", problems)
     assert risk_matrix is not None and registry is not None

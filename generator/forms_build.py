@@ -23,10 +23,8 @@ from generator.document import (
     para,
     plain,
 )
-from generator.forms_catalog import Column, FormBlock, FormDef
+from generator.forms_catalog import Column, FormBlock, FormDef, FormWording
 from generator.records import Registry
-
-YES_NO_NA = ("Yes", "No", "N/A")
 
 # field-name prefixes by kind; the PDF writer makes the ``date_`` fields date fields
 _PREFIX = {
@@ -37,12 +35,8 @@ _PREFIX = {
     "signature": "signature",
     "checkbox": "check",
 }
-ROLE_COLUMN = "Role"  # header of the column of pre-printed roles in a sign-off table
-DEFAULT_SIGNATURE_COLUMNS = (
-    Column(label="Name (print)"),
-    Column(label="Signature", kind="signature"),
-    Column(label="Date", kind="date"),
-)
+# the kinds of the default sign-off columns (their labels are in forms/_wording.yaml)
+DEFAULT_SIGNATURE_KINDS = ("text", "signature", "date")
 
 
 @dataclass(frozen=True)
@@ -57,6 +51,7 @@ class FormContext:
     risk_matrix: RiskMatrix
     element_for_topic: dict[str, str]  # topic -> "Element 6 Hazard Control"
     registry: Registry
+    wording: FormWording
     forms: dict[str, FormDef]  # the forms issued in this build, by id
     sites: tuple[str, ...] = ()
 
@@ -87,18 +82,19 @@ def _form_document(
 
 def _id_line(ctx: FormContext, kind: str, code: str) -> Paragraph:
     """The line under a form's title: company, form number, revision and date."""
+    words = ctx.wording.id_line
     return Paragraph(
         (
-            Run("Company: ", bold=True),
+            Run(words.company, bold=True),
             Run(ctx.company),
             Run(f"    {kind}: ", bold=True),
-            Run(f"{code}, revision {ctx.revision} ({ctx.date})"),
+            Run(_fill(words.code, code=code, revision=ctx.revision, date=ctx.date)),
         )
     )
 
 
 def _fill(text: str, **values: str) -> str:
-    """A wording line from the registry with its ``$name`` placeholders filled."""
+    """A line of ``forms/_wording.yaml`` with its ``$name`` placeholders filled."""
     return Template(text).safe_substitute(values)
 
 
@@ -106,9 +102,9 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
     """The tailored document for one form."""
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
-    wording = ctx.registry.wording
+    wording = ctx.wording
     intro: list[Block] = [
-        _id_line(ctx, "Form", form.number),
+        _id_line(ctx, wording.id_line.form, form.number),
         Paragraph(plain(form.purpose)),
     ]
     footer = [_fill(wording.keep, retention=ctx.registry.for_form(form.id).retention.period)]
@@ -125,35 +121,41 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
         ctx,
         f"{form.number} {form.title}",
         ("health and safety", "form", form.number, form.topic),
-        f"Form {form.number}",
+        _fill(wording.header_note, number=form.number),
         form.landscape,
     )
 
 
 def build_handout(hazard: Hazard, code: str, ctx: FormContext) -> Document:
     """A one-page toolbox talk handout for one hazard: key points and crew questions."""
+    wording = ctx.wording
+    words = wording.handout
     blocks: list[Any] = [
-        _id_line(ctx, "Handout", code),
+        _id_line(ctx, wording.id_line.handout, code),
         para(hazard.description),
-        Paragraph(plain("Key points"), "lead"),
+        Paragraph(plain(words.key_points), "lead"),
         bullets(hazard.toolbox_talk.points),
-        Paragraph(plain("Ask the crew"), "lead"),
+        Paragraph(plain(words.ask), "lead"),
         bullets(hazard.toolbox_talk.questions, ordered=True),
     ]
     if hazard.ppe:
-        blocks.append(para("PPE for this work: " + ", ".join(p.rstrip(".") for p in hazard.ppe) + "."))
-    wording = ctx.registry.wording
+        blocks.append(para(_fill(words.ppe, ppe=", ".join(p.rstrip(".") for p in hazard.ppe))))
     record = ctx.registry.records[ctx.registry.handout_record]
     form = ctx.forms.get(record.form or "")
-    footer = [_fill(wording.handout, form=form.ref() if form else record.kept_outside)]
+    footer = [_fill(words.record, form=form.ref() if form else record.kept_outside)]
     element = ctx.element_for_topic.get(form.topic if form else record.topics[0], "")
     if element:
         footer.append(_fill(wording.evidence, partner=ctx.pack.partner.short, stream=ctx.pack.stream, element=element))
     blocks.append(para(" ".join(footer), "small"))
     body = Section(
-        title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
+        title=_fill(words.title, hazard=hazard.name), level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
     )
     return _form_document(body, ctx, f"{code} toolbox talk handout", ("toolbox talk", hazard.name), code)
+
+
+def _field_hint(label: str) -> str:
+    """A field-name stem from a printed answer: ``N/A`` -> ``na``."""
+    return "".join(c for c in label.lower() if c.isalnum()) or "answer"
 
 
 class _Builder:
@@ -204,15 +206,17 @@ class _Builder:
         return Field(self.name(_PREFIX.get(column.kind, "cell")), column.kind)
 
     def _signatures(self, block: FormBlock) -> list[Any]:
-        columns = block.columns or list(DEFAULT_SIGNATURE_COLUMNS)
+        words = self.ctx.wording
+        defaults = [Column(label=w, kind=k) for w, k in zip(words.signatures, DEFAULT_SIGNATURE_KINDS, strict=True)]
+        columns = block.columns or defaults
         header: tuple[Cell, ...] = tuple(plain(c.label) for c in columns)
         rows: list[tuple[Cell, ...]] = []
         if block.roles:
             # one pre-printed row per role that must sign, then any blank rows
-            header = (plain(ROLE_COLUMN), *header)
+            header = (plain(words.role_column), *header)
             rows += [(plain(role), *(self._blank_cell(c) for c in columns)) for role in block.roles]
             rows += [
-                (self._blank_cell(Column(label=ROLE_COLUMN)), *(self._blank_cell(c) for c in columns))
+                (self._blank_cell(Column(label=words.role_column)), *(self._blank_cell(c) for c in columns))
                 for _r in range(block.rows)
             ]
         else:
@@ -225,13 +229,14 @@ class _Builder:
         return [self._check_table(block.items)]
 
     def _check_table(self, items: list[str] | tuple[str, ...]) -> Table:
-        header = (plain("Item"), *(plain(x) for x in YES_NO_NA), plain("Comment / deficiency"))
+        words = self.ctx.wording.checklist
+        header = (plain(words.item), *(plain(x) for x in words.answers), plain(words.comment))
         rows: list[tuple[Cell, ...]] = []
         for item in items:
             rows.append(
                 (
                     plain(item),
-                    *(Field(self.name(x.lower().replace("/", "")), "checkbox") for x in YES_NO_NA),
+                    *(Field(self.name(_field_hint(x)), "checkbox") for x in words.answers),
                     Field(self.name("comment"), "text"),
                 )
             )
@@ -239,7 +244,7 @@ class _Builder:
 
     # ------------------------------------------------------------ tailored blocks
     def _hazard_checklist(self, block: FormBlock) -> list[Any]:
-        header = (plain("Present"), plain("Hazard"), plain("Key controls to confirm"), plain("Controls in place"))
+        header = tuple(plain(c) for c in self.ctx.wording.hazard_checklist)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             key_controls = (h.controls.engineering + h.controls.administrative)[:2] + h.ppe[:1]
@@ -274,23 +279,12 @@ class _Builder:
         for h in self.ctx.hazards:
             if not h.equipment:
                 continue
-            out.append(Paragraph(plain(f"{h.name}: pre-use checks"), "lead"))
+            out.append(Paragraph(plain(_fill(self.ctx.wording.equipment_checks, equipment=h.name)), "lead"))
             out.append(self._check_table(h.inspection.items))
         return out
 
     def _hazard_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(
-            plain(c)
-            for c in (
-                "Task / hazard",
-                "Severity (1-5)",
-                "Likelihood (1-5)",
-                "Risk (S x L)",
-                "Controls (hierarchy)",
-                "Residual risk",
-                "Responsible",
-            )
-        )
+        header = tuple(plain(c) for c in self.ctx.wording.hazard_rows)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             band = self.ctx.risk_matrix.band(h.risk.severity * h.risk.likelihood)
@@ -312,7 +306,8 @@ class _Builder:
 
     def _risk_matrix(self, block: FormBlock) -> list[Any]:
         matrix = self.ctx.risk_matrix
-        header = (plain("Severity \\ Likelihood"), *(plain(f"{lk.level} {lk.name}") for lk in matrix.likelihood))
+        words = self.ctx.wording.risk_matrix
+        header = (plain(words.corner), *(plain(f"{lk.level} {lk.name}") for lk in matrix.likelihood))
         rows: list[tuple[Cell, ...]] = []
         for s in reversed(matrix.severity):
             rows.append(
@@ -322,10 +317,10 @@ class _Builder:
                 )
             )
         bands = bullets([f"{b.min}-{b.max} {b.name}: {b.action}" for b in matrix.bands])
-        return [Table(header, tuple(rows)), Callout((bands,), "Risk bands")]
+        return [Table(header, tuple(rows)), Callout((bands,), words.bands)]
 
     def _toolbox_topics(self, block: FormBlock) -> list[Any]:
-        header = (plain("Covered"), plain("Topic"), plain("Key points"))
+        header = tuple(plain(c) for c in self.ctx.wording.toolbox_topics)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             rows.append(
@@ -341,18 +336,7 @@ class _Builder:
         return [Table(header, tuple(rows), (9, 26, 65))]
 
     def _training_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(
-            plain(c)
-            for c in (
-                "Training / ticket",
-                "Who needs it",
-                "Refresh",
-                "Worker",
-                "Date completed",
-                "Expiry",
-                "Verified by",
-            )
-        )
+        header = tuple(plain(c) for c in self.ctx.wording.training_rows)
         rows: list[tuple[Cell, ...]] = []
         seen: set[str] = set()
         for h in self.ctx.hazards:
@@ -364,7 +348,7 @@ class _Builder:
                     (
                         plain(t.name),
                         plain(t.who),
-                        plain(t.refresh or "As needed"),
+                        plain(t.refresh or self.ctx.wording.training_refresh),
                         Field(self.name("worker"), "text"),
                         Field(self.name("date_done"), "date"),
                         Field(self.name("date_expiry"), "date"),

@@ -86,8 +86,68 @@ class FormDef(_Strict):
         return f"{self.number}-" + "-".join(w for w in words.split("-") if w)
 
 
+class IdLine(_Strict):
+    company: str
+    form: str
+    handout: str
+    code: str  # $code $revision $date
+
+
+class HandoutWording(_Strict):
+    title: str  # $hazard
+    key_points: str
+    ask: str
+    ppe: str  # $ppe
+    record: str  # $form: the form a toolbox talk is recorded on
+
+
+class ChecklistWording(_Strict):
+    item: str
+    answers: tuple[str, str, str]
+    comment: str
+
+
+class MatrixWording(_Strict):
+    corner: str
+    bands: str
+
+
+class FormWording(_Strict):
+    """The words printed around every form and handout (``forms/_wording.yaml``)."""
+
+    id_line: IdLine
+    evidence: str  # $partner $stream $element
+    keep: str  # $retention
+    header_note: str  # $number
+    handout: HandoutWording
+    checklist: ChecklistWording
+    role_column: str
+    signatures: tuple[str, str, str]  # name, signature, date
+    hazard_checklist: tuple[str, str, str, str]
+    hazard_rows: tuple[str, str, str, str, str, str, str]
+    risk_matrix: MatrixWording
+    toolbox_topics: tuple[str, str, str]
+    training_rows: tuple[str, str, str, str, str, str, str]
+    training_refresh: str
+    equipment_checks: str  # $equipment
+
+
+WORDING_FILE = "_wording.yaml"
+
+
 def _forms_root() -> Path:
     return data_dir("forms")
+
+
+@lru_cache(maxsize=4)
+def load_wording(root: Path | None = None) -> FormWording:
+    """The words printed around forms, validated (every problem reported at once)."""
+    path = (root or _forms_root()) / WORDING_FILE
+    located = load_yaml(path, display=f"forms/{WORDING_FILE}")
+    wording, problems = validate_located(FormWording, located)
+    if wording is None or problems:
+        raise ContentError("the form wording has problems:", problems)
+    return wording
 
 
 @lru_cache(maxsize=4)
@@ -98,6 +158,8 @@ def load_forms(root: Path | None = None) -> dict[str, FormDef]:
     forms: dict[str, FormDef] = {}
     numbers: dict[str, str] = {}
     for path in sorted(root.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue  # not a form: _wording.yaml
         located = load_yaml(path, display=f"forms/{path.name}")
         form, found = validate_located(FormDef, located)
         problems += found

@@ -79,26 +79,16 @@ class RecordDef(Strict):
         return (self.name.lower(), *(a.lower() for a in self.aliases))
 
 
-class FormWording(Strict):
-    """Lines printed on forms and handouts; ``$name`` placeholders are filled per form."""
-
-    evidence: str  # $partner $stream $element
-    keep: str  # $retention
-    handout: str  # $form (the form that records a toolbox talk)
-
-
 class RecordFile(Strict):
     records: list[RecordDef] = Field(min_length=1)
-    form_wording: FormWording
     handout_record: str  # the record a toolbox talk handout is logged on
 
 
 @dataclass(frozen=True)
 class Registry:
-    """The loaded registry: records by id, and the wording forms print about them."""
+    """The loaded registry: records by id, and the record a toolbox talk is logged on."""
 
     records: dict[str, RecordDef]
-    wording: FormWording
     handout_record: str
 
     def for_form(self, form_id: str) -> RecordDef:
@@ -171,4 +161,4 @@ def load_records(
             problems.append(located.problem(("records",), f"form {form_id!r} captures no record; add one here"))
     if registry.handout_record not in records:
         problems.append(located.problem(("handout_record",), f"unknown record {registry.handout_record!r}"))
-    return Registry(records, registry.form_wording, registry.handout_record), problems
+    return Registry(records, registry.handout_record), problems

@@ -30,7 +30,7 @@ from generator.document import (
     Table,
     text_of,
 )
-from generator.forms_build import ROLE_COLUMN
+from generator.forms_catalog import FormWording, load_wording
 from generator.records import RecordDef, Registry
 
 FORM_REF = re.compile(r"\bF-\d{2}\b")
@@ -85,7 +85,7 @@ def check_build(
             ]
         form_id = by_number.get(document.sections[0].number, "")
         if form_id:
-            problems += check_form(document, registry.for_form(form_id), registry, stem)
+            problems += check_form(document, registry.for_form(form_id), load_wording(), stem)
     return problems
 
 
@@ -100,15 +100,16 @@ def check_facts(facts: BuildFacts, catalog: Catalog) -> list[str]:
     return check_build(manual, forms, facts.records, numbers, catalog.registry)
 
 
-def check_form(document: Document, record: RecordDef, registry: Registry, where: str = "") -> list[str]:
+def check_form(document: Document, record: RecordDef, wording: FormWording | None = None, where: str = "") -> list[str]:
     """A form as evidence: its printed retention, a date, and a signature for each role."""
+    wording = wording or load_wording()
     where = where or document.sections[0].number
     problems: list[str] = []
-    keep = Template(registry.wording.keep).safe_substitute(retention=record.retention.period)
+    keep = Template(wording.keep).safe_substitute(retention=record.retention.period)
     text = "\n".join(t for _w, t in _units(document, where))
     if keep not in text:
         problems.append(f"{where}: does not print the registry's retention ({keep!r})")
-    fields = list(fields_of(document))
+    fields = list(fields_of(document, wording.role_column))
     if not any(f.kind in ("date", "datetime") for f, _context in fields):
         problems.append(f"{where}: has no date field")
     signed = [context.lower() for f, context in fields if f.kind == "signature"]
@@ -118,9 +119,10 @@ def check_form(document: Document, record: RecordDef, registry: Registry, where:
     return problems
 
 
-def fields_of(document: Document) -> Iterator[tuple[Field, str]]:
+def fields_of(document: Document, role_column: str = "") -> Iterator[tuple[Field, str]]:
     """Every field of a document with the words that say what it is for: its label, or in a
     table its column header and, in a sign-off table, the role printed at the start of its row."""
+    role_column = role_column or load_wording().role_column
     for section in document.all_sections():
         for block in section.blocks:
             if isinstance(block, FieldGrid):
@@ -129,7 +131,7 @@ def fields_of(document: Document) -> Iterator[tuple[Field, str]]:
             elif isinstance(block, Table):
                 headers = [_cell_words(c) for c in block.header]
                 for row in block.rows:
-                    role = _cell_words(row[0]) if headers and headers[0] == ROLE_COLUMN else ""
+                    role = _cell_words(row[0]) if headers and headers[0] == role_column else ""
                     for i, cell in enumerate(row):
                         for f in _cell_fields(cell):
                             header = headers[i] if i < len(headers) else ""

@@ -217,7 +217,7 @@ def test_check_reports_a_form_missing_a_signature(landscaping, catalog):
     _facts, forms = landscaping
     ((_stem, document),) = forms
     record = catalog.registry.for_form("training_record")
-    assert check_form(document, record, catalog.registry, "F-07") == []
+    assert check_form(document, record, where="F-07") == []
     stripped = Document(
         document.title,
         document.company,
@@ -225,7 +225,7 @@ def test_check_reports_a_form_missing_a_signature(landscaping, catalog):
         document.date,
         [Section(document.sections[0].title, 1, blocks=document.sections[0].blocks[:-2])],
     )
-    assert check_form(stripped, record, catalog.registry, "F-07") == [
+    assert check_form(stripped, record, where="F-07") == [
         "F-07: no signature field for 'Worker', whom the registry says signs it",
         "F-07: no signature field for 'Trainer', whom the registry says signs it",
     ]
@@ -248,7 +248,6 @@ def test_word_prints_blanks_by_kind(landscaping, catalog, tmp_path):
 def test_registry_errors_name_file_line_and_key(tmp_path, catalog):
     path = tmp_path / "records.yaml"
     path.write_text(
-        "form_wording: {evidence: e, keep: k, handout: h}\n"
         "handout_record: toolbox_talk\n"
         "records:\n"
         "  - id: toolbox_talk\n"
@@ -263,6 +262,6 @@ def test_registry_errors_name_file_line_and_key(tmp_path, catalog):
     )
     _registry, problems = load_records(path, "records.yaml", set(catalog.hazards), ("toolbox_talk",))
     lines = [str(p) for p in problems]
-    assert "records.yaml:6: records[0].form: unknown form 'toolbox_tlak': did you mean 'toolbox_talk'?" in lines
-    assert "records.yaml:12: records[0].topics: unknown topic 'comunication': did you mean 'communication'?" in lines
+    assert "records.yaml:5: records[0].form: unknown form 'toolbox_tlak': did you mean 'toolbox_talk'?" in lines
+    assert "records.yaml:11: records[0].topics: unknown topic 'comunication': did you mean 'communication'?" in lines
     assert any("form 'toolbox_talk' captures no record" in line for line in lines)
