@@ -402,7 +402,6 @@ def _cell(cell: _Cell, value: Cell, bold: bool = False, size=None) -> None:
 BLANK_HINTS = {
     "date": ("YYYY-MM-DD", "______________ (YYYY-MM-DD)"),
     "datetime": ("YYYY-MM-DD hh:mm", "______________ (YYYY-MM-DD hh:mm)"),
-    "yesno": ("\u2610 Yes \u2610 No", "\u2610 Yes   \u2610 No"),
     "signature": ("", "________________________ (signature)"),
     "number": ("", "__________"),
 }
@@ -416,7 +415,9 @@ def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> Non
         return
     if field.label:
         paragraph.add_run(f"{field.label}: ").bold = True
-    if field.kind in BLANK_HINTS:
+    if field.kind == "yesno":  # the boxes are the answer, printed like a checkbox
+        paragraph.add_run("\u2610 Yes \u2610 No" if compact else "\u2610 Yes   \u2610 No").font.size = Pt(10)
+    elif field.kind in BLANK_HINTS:
         short, long = BLANK_HINTS[field.kind]
         hint = paragraph.add_run(short if compact else long)
         hint.font.size = Pt(7 if compact else 8)
