@@ -15,13 +15,13 @@ from typing import Any
 from generator.advisor import pack_for
 from generator.catalog import Catalog
 from generator.content_models import Controls, Hazard, Inspection, Risk, ToolboxTalk, TrainingItem
-from generator.context import BuildFacts, apply_terms, build_context
+from generator.context import BuildFacts, apply_terms, build_context, committee_kind
 from generator.document import Block, Callout, Cover, Document, Section, bullets, para
 from generator.errors import UserError
-from generator.forms_build import applies
 from generator.forms_catalog import load_forms
 from generator.markdown_tree import parse_markdown
 from generator.profile import CustomHazard, Profile
+from generator.records import Selection
 from generator.templating import make_environment, render
 
 FRONT = ("about", "company", "document_control")
@@ -36,7 +36,16 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
     chosen = [apply_terms(catalog.hazards[h], jur.terms, jur.id) for h in profile.hazards]
     chosen += [custom_hazard(c) for c in profile.custom.hazards]
     hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
-    forms = tuple(f for f in load_forms().values() if applies(f, hazards))
+    jur = catalog.jurisdictions[profile.company.province]
+    selection = Selection(
+        hazards=hazards,
+        topics=frozenset(t for e in pack.elements for t in e.topics),
+        committee=committee_kind(jur, profile.company.workers),
+    )
+    # a record applies when its condition holds; its form is issued exactly then
+    records = tuple(r for r in catalog.registry.records.values() if selection.matches(r.when))
+    issued = {r.form for r in records if r.form}
+    forms = tuple(f for f in load_forms().values() if f.id in issued)
     return BuildFacts(
         profile=profile,
         pack=pack,
@@ -47,6 +56,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         revision=profile.document.revision,
         federal=tuple(catalog.federal.duties),
         sector=catalog.industries[profile.company.industry].sector,
+        records=records,
     )
 
 
@@ -185,10 +195,19 @@ class ManualAssembler:
             "years": years,
         }
 
+    def _evidence(self, pack_forms: list[str], topics: list[str]) -> list[str]:
+        """The forms the pack names for an element, then every registry record (form or
+        outside record) that proves one of the element's topics."""
+        forms = self.context["forms"]
+        records = self.context["record_list"]
+        named = [forms[f]["ref"] for f in pack_forms if f in forms]
+        # a record kept outside the program is named, not described, in this narrow column
+        proved = [r["form"] or r["name"] for r in records if set(r["topics"]) & set(topics)]
+        return _unique(named + proved)
+
     def _cross_reference(self, document: Document) -> list[dict[str, Any]]:
         """Each element with the manual sections and forms that give evidence for it."""
         by_key = {s.key: s for s in document.all_sections()}
-        forms = self.context["forms"]
         rows = []
         for element in self.facts.pack.elements:
             chapter = by_key.get(f"element/{element.id}")
@@ -199,11 +218,15 @@ class ManualAssembler:
                     "name": element.name,
                     "chapter": chapter.heading if chapter else "",
                     "sections": sections,
-                    "forms": [forms[f]["ref"] for f in element.forms if f in forms],
+                    "forms": self._evidence(element.forms, element.topics),
                     "verified": element.verified,
                 }
             )
         return rows
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

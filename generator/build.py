@@ -20,6 +20,7 @@ from generator.context import BuildFacts, applicable_duties
 from generator.document import Document
 from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
+from generator.forms_catalog import load_wording
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
@@ -66,6 +67,9 @@ def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:
         pack=facts.pack,
         risk_matrix=catalog.risk_matrix,
         element_for_topic=element_for_topic,
+        registry=catalog.registry,
+        wording=load_wording(),
+        forms={f.id: f for f in facts.forms},
         sites=tuple(s.name for s in facts.profile.sites),
         legal_training=tuple(d for d in applicable_duties(facts) if d.kind == "training"),
     )

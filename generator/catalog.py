@@ -27,6 +27,7 @@ from generator.content_models import (
 )
 from generator.errors import ContentError, Problem
 from generator.paths import data_dir
+from generator.records import Registry, load_records
 from generator.validation import suggest, validate_located
 from generator.yamlio import load_yaml
 
@@ -44,6 +45,7 @@ class Catalog:
     packs: dict[str, Pack]
     pack_dirs: dict[str, Path]
     risk_matrix: RiskMatrix
+    registry: Registry
     federal: FederalDuties = FederalDuties()
 
     def packs_for_partner(self, partner: str) -> list[Pack]:
@@ -127,10 +129,22 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
     problems += _check_terms_and_duties(hazards, jurisdictions, federal)
+    from generator.forms_catalog import form_ids, load_wording
+
+    registry, found = load_records(
+        root / "records.yaml", _display(root / "records.yaml", root), set(hazards), form_ids()
+    )
+    problems += found
+    try:
+        load_wording()  # checked now, so a broken file stops the build before anything is written
+    except ContentError as exc:
+        problems += exc.problems
     if problems:
         raise ContentError("the content files have problems:", problems)
-    assert risk_matrix is not None
-    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, federal or FederalDuties())
+    assert risk_matrix is not None and registry is not None
+    return Catalog(
+        root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, registry, federal or FederalDuties()
+    )
 
 
 TOKEN = re.compile(r"\{([a-z_]+)\}")

@@ -14,6 +14,7 @@ from generator.catalog import TOKEN, Catalog
 from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
+from generator.records import CALENDAR_ORDER, RecordDef
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class BuildFacts:
     revision: int
     federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
     sector: str = "general"  # the industry's sector, which narrows the legal duties
+    records: tuple[RecordDef, ...] = ()  # the registry's records that apply to this build
 
     @property
     def title(self) -> str:
@@ -37,13 +39,17 @@ class BuildFacts:
     @property
     def committee(self) -> str:
         """``committee``, ``representative`` or ``none`` for this province and size."""
-        rule = self.jur.committee
-        workers = self.profile.company.workers
-        if rule.committee_min_workers is not None and workers >= rule.committee_min_workers:
-            return "committee"
-        if rule.representative_min_workers is not None and workers >= rule.representative_min_workers:
-            return "representative"
-        return "none"
+        return committee_kind(self.jur, self.profile.company.workers)
+
+
+def committee_kind(jur: Jurisdiction, workers: int) -> str:
+    """``committee``, ``representative`` or ``none`` for a province and a number of workers."""
+    rule = jur.committee
+    if rule.committee_min_workers is not None and workers >= rule.committee_min_workers:
+        return "committee"
+    if rule.representative_min_workers is not None and workers >= rule.representative_min_workers:
+        return "representative"
+    return "none"
 
 
 def _with_terms(value: Any, words: dict[str, str]) -> Any:
@@ -140,6 +146,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     selected = {h.id for h in facts.hazards}
     duties = [d.model_dump(mode="json") for d in applicable_duties(facts)]
     protocol = facts.pack.protocol
+    forms_by_id = {f.id: f for f in facts.forms}
     return {
         "company": company,
         "industry": catalog.industries[profile.company.industry].model_dump(mode="json"),
@@ -175,11 +182,51 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         },
         "forms": {f.id: {"number": f.number, "title": f.title, "ref": f.ref()} for f in facts.forms},
         "form_list": [
-            {"number": f.number, "title": f.title, "purpose": f.purpose, "retention": f.retention, "id": f.id}
+            {
+                "number": f.number,
+                "title": f.title,
+                "purpose": f.purpose,
+                "retention": _form_record(facts, f.id)["retention"],
+                "id": f.id,
+            }
             for f in facts.forms
         ],
+        "records": {r.id: _record(r, forms_by_id) for r in facts.records},
+        "record_list": [_record(r, forms_by_id) for r in facts.records],
+        "calendar": program_calendar(facts.records, forms_by_id),
         "cite": cite,
         "cites": cites,
         "risk_matrix": matrix.model_dump(),
         "risk_band": risk_band,
     }
+
+
+def _record(record: RecordDef, forms: dict[str, FormDef]) -> dict[str, Any]:
+    """A registry record as templates see it: one retention text, its form's reference or
+    where it is kept outside the program."""
+    form = forms.get(record.form or "")
+    return {
+        "id": record.id,
+        "name": record.name,
+        "retention": record.retention.period,
+        "kept_by": record.kept_by,
+        "filled_by": record.filled_by,
+        "signed_by": list(record.signed_by),
+        "frequency": record.frequency,
+        "form": form.ref() if form else "",
+        "where": form.ref() if form else record.kept_outside,
+        "topics": list(record.topics),
+    }
+
+
+def _form_record(facts: BuildFacts, form_id: str) -> dict[str, Any]:
+    for record in facts.records:
+        if record.form == form_id:
+            return {"retention": record.retention.period}
+    raise KeyError(form_id)  # gather_facts issues a form only with its record
+
+
+def program_calendar(records: tuple[RecordDef, ...], forms: dict[str, FormDef]) -> list[dict[str, Any]]:
+    """The records of the program grouped by how often they are made, for the calendar table."""
+    rows = [_record(r, forms) | {"calendar": r.calendar} for r in records]
+    return sorted(rows, key=lambda r: (CALENDAR_ORDER.index(r["calendar"]), r["name"].lower()))

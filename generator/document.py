@@ -23,12 +23,18 @@ class Run:
 Runs = tuple[Run, ...]
 
 
+# What a blank holds. Writers map each kind to a widget (PDF) or a printed blank (Word);
+# forms declare the kind of every blank, so nothing is guessed from a label.
+FieldKind = Literal["text", "textarea", "date", "datetime", "number", "yesno", "signature", "checkbox"]
+FIELD_KINDS: tuple[str, ...] = ("text", "textarea", "date", "datetime", "number", "yesno", "signature", "checkbox")
+
+
 @dataclass(frozen=True)
 class Field:
     """A blank to fill in: a fillable field in PDF, a printed blank in Word."""
 
     name: str
-    kind: Literal["text", "textarea", "date", "checkbox"] = "text"
+    kind: FieldKind = "text"
     label: str = ""
     lines: int = 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from string import Template
 from typing import Any
 
 from generator.content_models import Hazard, LegalDuty, Pack, RiskMatrix
@@ -22,9 +23,20 @@ from generator.document import (
     para,
     plain,
 )
-from generator.forms_catalog import FormBlock, FormDef
+from generator.forms_catalog import Column, FormBlock, FormDef, FormWording
+from generator.records import Registry
 
-YES_NO_NA = ("Yes", "No", "N/A")
+# field-name prefixes by kind; the PDF writer makes the ``date_`` fields date fields
+_PREFIX = {
+    "date": "date",
+    "datetime": "datetime",
+    "number": "number",
+    "yesno": "yesno",
+    "signature": "signature",
+    "checkbox": "check",
+}
+# the kinds of the default sign-off columns (their labels are in forms/_wording.yaml)
+DEFAULT_SIGNATURE_KINDS = ("text", "signature", "date")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,9 @@ class FormContext:
     pack: Pack
     risk_matrix: RiskMatrix
     element_for_topic: dict[str, str]  # topic -> "Element 6 Hazard Control"
+    registry: Registry
+    wording: FormWording
+    forms: dict[str, FormDef]  # the forms issued in this build, by id
     sites: tuple[str, ...] = ()
     legal_training: tuple[LegalDuty, ...] = ()  # training the law requires, with its validity
 
@@ -68,37 +83,37 @@ def _form_document(
 
 def _id_line(ctx: FormContext, kind: str, code: str) -> Paragraph:
     """The line under a form's title: company, form number, revision and date."""
+    words = ctx.wording.id_line
     return Paragraph(
         (
-            Run("Company: ", bold=True),
+            Run(words.company, bold=True),
             Run(ctx.company),
             Run(f"    {kind}: ", bold=True),
-            Run(f"{code}, revision {ctx.revision} ({ctx.date})"),
+            Run(_fill(words.code, code=code, revision=ctx.revision, date=ctx.date)),
         )
     )
 
 
-def applies(form: FormDef, hazards: tuple[Hazard, ...]) -> bool:
-    """Whether a form belongs in this build (equipment forms need an equipment hazard)."""
-    return form.when == "always" or any(h.equipment for h in hazards)
+def _fill(text: str, **values: str) -> str:
+    """A line of ``forms/_wording.yaml`` with its ``$name`` placeholders filled."""
+    return Template(text).safe_substitute(values)
 
 
 def build_form(form: FormDef, ctx: FormContext) -> Document:
     """The tailored document for one form."""
     builder = _Builder(form, ctx)
     element = ctx.element_for_topic.get(form.topic, "")
+    wording = ctx.wording
     intro: list[Block] = [
-        _id_line(ctx, "Form", form.number),
+        _id_line(ctx, wording.id_line.form, form.number),
         Paragraph(plain(form.purpose)),
     ]
+    footer = [_fill(wording.keep, retention=ctx.registry.for_form(form.id).retention.period)]
     if element:
-        intro.append(
-            para(
-                f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}. "
-                f"Keep completed copies for {form.retention}.",
-                "small",
-            )
+        footer.insert(
+            0, _fill(wording.evidence, partner=ctx.pack.partner.short, stream=ctx.pack.stream, element=element)
         )
+    intro.append(para(" ".join(footer), "small"))
     body = Section(title=form.title, level=1, blocks=intro, number=form.number, key=f"form/{form.id}")
     for block in form.blocks:
         body.blocks.extend(builder.block(block))
@@ -107,35 +122,41 @@ def build_form(form: FormDef, ctx: FormContext) -> Document:
         ctx,
         f"{form.number} {form.title}",
         ("health and safety", "form", form.number, form.topic),
-        f"Form {form.number}",
+        _fill(wording.header_note, number=form.number),
         form.landscape,
     )
 
 
 def build_handout(hazard: Hazard, code: str, ctx: FormContext) -> Document:
     """A one-page toolbox talk handout for one hazard: key points and crew questions."""
+    wording = ctx.wording
+    words = wording.handout
     blocks: list[Any] = [
-        _id_line(ctx, "Handout", code),
+        _id_line(ctx, wording.id_line.handout, code),
         para(hazard.description),
-        Paragraph(plain("Key points"), "lead"),
+        Paragraph(plain(words.key_points), "lead"),
         bullets(hazard.toolbox_talk.points),
-        Paragraph(plain("Ask the crew"), "lead"),
+        Paragraph(plain(words.ask), "lead"),
         bullets(hazard.toolbox_talk.questions, ordered=True),
     ]
     if hazard.ppe:
-        blocks.append(para("PPE for this work: " + ", ".join(p.rstrip(".") for p in hazard.ppe) + "."))
-    element = ctx.element_for_topic.get("communication", "")
-    blocks.append(
-        para(
-            "Record the talk and attendance on Form F-08. "
-            f"Audit evidence for: {ctx.pack.partner.short} {ctx.pack.stream} \u2014 {element}.",
-            "small",
-        )
-    )
+        blocks.append(para(_fill(words.ppe, ppe=", ".join(p.rstrip(".") for p in hazard.ppe))))
+    record = ctx.registry.records[ctx.registry.handout_record]
+    form = ctx.forms.get(record.form or "")
+    footer = [_fill(words.record, form=form.ref() if form else record.kept_outside)]
+    element = ctx.element_for_topic.get(form.topic if form else record.topics[0], "")
+    if element:
+        footer.append(_fill(wording.evidence, partner=ctx.pack.partner.short, stream=ctx.pack.stream, element=element))
+    blocks.append(para(" ".join(footer), "small"))
     body = Section(
-        title=f"Toolbox talk: {hazard.name}", level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
+        title=_fill(words.title, hazard=hazard.name), level=1, blocks=blocks, number=code, key=f"handout/{hazard.id}"
     )
     return _form_document(body, ctx, f"{code} toolbox talk handout", ("toolbox talk", hazard.name), code)
+
+
+def _field_hint(label: str) -> str:
+    """A field-name stem from a printed answer: ``N/A`` -> ``na``."""
+    return "".join(c for c in label.lower() if c.isalnum()) or "answer"
 
 
 class _Builder:
@@ -160,7 +181,7 @@ class _Builder:
     # ---------------------------------------------------------------- plain blocks
     def _fields(self, block: FormBlock) -> list[Any]:
         fields = tuple(
-            Field(self.name(("date_" if f.kind == "date" else "") + f.id), f.kind, f.label, f.lines)
+            Field(self.name(f"{_PREFIX[f.kind]}_{f.id}" if f.kind in _PREFIX else f.id), f.kind, f.label, f.lines)
             for f in block.fields
         )
         return [FieldGrid(fields, columns=2 if len(fields) > 1 else 1)]
@@ -175,39 +196,48 @@ class _Builder:
         return [FieldGrid((Field(self.name(block.id or "notes"), "textarea", block.text, block.lines),), columns=1)]
 
     def _table(self, block: FormBlock) -> list[Any]:
-        header: tuple[Cell, ...] = tuple(plain(c) for c in block.columns)
+        header: tuple[Cell, ...] = tuple(plain(c.label) for c in block.columns)
         rows: list[tuple[Cell, ...]] = []
-        for r in range(block.rows or 6):
-            rows.append(tuple(self._blank_cell(col, r) for col in block.columns))
+        for _r in range(block.rows or 6):
+            rows.append(tuple(self._blank_cell(col) for col in block.columns))
         return [Table(header, tuple(rows), tuple(block.widths) or None)]
 
-    def _blank_cell(self, column: str, row: int) -> Cell:
-        lowered = column.lower()
-        if "date" in lowered or lowered in ("due", "done on"):
-            return Field(self.name("date"), "date")
-        if lowered in ("done", "complete", "closed", "yes", "no", "present", "verified", "oriented", "competent"):
-            return Field(self.name("check"), "checkbox")
-        return Field(self.name("cell"), "text")
+    def _blank_cell(self, column: Column) -> Field:
+        """A blank of the kind the form definition declares for the column."""
+        return Field(self.name(_PREFIX.get(column.kind, "cell")), column.kind)
 
     def _signatures(self, block: FormBlock) -> list[Any]:
-        columns = block.columns or ["Name (print)", "Signature", "Date"]
-        header = tuple(plain(c) for c in columns)
-        rows = tuple(tuple(self._blank_cell(c, r) for c in columns) for r in range(block.rows or 8))
+        words = self.ctx.wording
+        defaults = [Column(label=w, kind=k) for w, k in zip(words.signatures, DEFAULT_SIGNATURE_KINDS, strict=True)]
+        columns = block.columns or defaults
+        header: tuple[Cell, ...] = tuple(plain(c.label) for c in columns)
+        rows: list[tuple[Cell, ...]] = []
+        if block.roles:
+            # one pre-printed row per role that must sign, then any blank rows
+            header = (plain(words.role_column), *header)
+            rows += [(plain(role), *(self._blank_cell(c) for c in columns)) for role in block.roles]
+            rows += [
+                (self._blank_cell(Column(label=words.role_column)), *(self._blank_cell(c) for c in columns))
+                for _r in range(block.rows)
+            ]
+        else:
+            rows += [tuple(self._blank_cell(c) for c in columns) for _r in range(block.rows or 8)]
         out: list[Any] = [Paragraph(plain(block.title), "lead")] if block.title else []
-        out.append(Table(header, rows))
+        out.append(Table(header, tuple(rows), tuple(block.widths) or None))
         return out
 
     def _checklist(self, block: FormBlock) -> list[Any]:
         return [self._check_table(block.items)]
 
     def _check_table(self, items: list[str] | tuple[str, ...]) -> Table:
-        header = (plain("Item"), *(plain(x) for x in YES_NO_NA), plain("Comment / deficiency"))
+        words = self.ctx.wording.checklist
+        header = (plain(words.item), *(plain(x) for x in words.answers), plain(words.comment))
         rows: list[tuple[Cell, ...]] = []
         for item in items:
             rows.append(
                 (
                     plain(item),
-                    *(Field(self.name(x.lower().replace("/", "")), "checkbox") for x in YES_NO_NA),
+                    *(Field(self.name(_field_hint(x)), "checkbox") for x in words.answers),
                     Field(self.name("comment"), "text"),
                 )
             )
@@ -215,7 +245,7 @@ class _Builder:
 
     # ------------------------------------------------------------ tailored blocks
     def _hazard_checklist(self, block: FormBlock) -> list[Any]:
-        header = (plain("Present"), plain("Hazard"), plain("Key controls to confirm"), plain("Controls in place"))
+        header = tuple(plain(c) for c in self.ctx.wording.hazard_checklist)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             key_controls = (h.controls.engineering + h.controls.administrative)[:2] + h.ppe[:1]
@@ -250,23 +280,12 @@ class _Builder:
         for h in self.ctx.hazards:
             if not h.equipment:
                 continue
-            out.append(Paragraph(plain(f"{h.name}: pre-use checks"), "lead"))
+            out.append(Paragraph(plain(_fill(self.ctx.wording.equipment_checks, equipment=h.name)), "lead"))
             out.append(self._check_table(h.inspection.items))
         return out
 
     def _hazard_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(
-            plain(c)
-            for c in (
-                "Task / hazard",
-                "Severity (1-5)",
-                "Likelihood (1-5)",
-                "Risk (S x L)",
-                "Controls (hierarchy)",
-                "Residual risk",
-                "Responsible",
-            )
-        )
+        header = tuple(plain(c) for c in self.ctx.wording.hazard_rows)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             band = self.ctx.risk_matrix.band(h.risk.severity * h.risk.likelihood)
@@ -288,7 +307,8 @@ class _Builder:
 
     def _risk_matrix(self, block: FormBlock) -> list[Any]:
         matrix = self.ctx.risk_matrix
-        header = (plain("Severity \\ Likelihood"), *(plain(f"{lk.level} {lk.name}") for lk in matrix.likelihood))
+        words = self.ctx.wording.risk_matrix
+        header = (plain(words.corner), *(plain(f"{lk.level} {lk.name}") for lk in matrix.likelihood))
         rows: list[tuple[Cell, ...]] = []
         for s in reversed(matrix.severity):
             rows.append(
@@ -298,10 +318,10 @@ class _Builder:
                 )
             )
         bands = bullets([f"{b.min}-{b.max} {b.name}: {b.action}" for b in matrix.bands])
-        return [Table(header, tuple(rows)), Callout((bands,), "Risk bands")]
+        return [Table(header, tuple(rows)), Callout((bands,), words.bands)]
 
     def _toolbox_topics(self, block: FormBlock) -> list[Any]:
-        header = (plain("Covered"), plain("Topic"), plain("Key points"))
+        header = tuple(plain(c) for c in self.ctx.wording.toolbox_topics)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
             rows.append(
@@ -317,18 +337,7 @@ class _Builder:
         return [Table(header, tuple(rows), (9, 26, 65))]
 
     def _training_rows(self, block: FormBlock) -> list[Any]:
-        header = tuple(
-            plain(c)
-            for c in (
-                "Training / ticket",
-                "Who needs it",
-                "Valid for / refresh",
-                "Worker",
-                "Date completed",
-                "Expiry",
-                "Verified by",
-            )
-        )
+        header = tuple(plain(c) for c in self.ctx.wording.training_rows)
         rows: list[tuple[Cell, ...]] = []
         seen: set[str] = set()
         for duty in self.ctx.legal_training:
@@ -353,11 +362,11 @@ class _Builder:
                     (
                         plain(t.name),
                         plain(t.who),
-                        plain(t.refresh or "As needed"),
+                        plain(t.refresh or self.ctx.wording.training_refresh),
                         Field(self.name("worker"), "text"),
                         Field(self.name("date_done"), "date"),
                         Field(self.name("date_expiry"), "date"),
-                        Field(self.name("verified"), "text"),
+                        Field(self.name("signature"), "signature"),
                     )
                 )
         for _r in range(block.rows or 4):
@@ -366,4 +375,4 @@ class _Builder:
 
 
 # re-exported so callers need one import for form building
-__all__ = ["FormContext", "applies", "build_form", "SignatureBlock"]
+__all__ = ["FormContext", "build_form", "SignatureBlock"]

@@ -13,25 +13,32 @@ from pypdf import PdfReader
 
 from generator.assemble import gather_facts
 from generator.build import form_documents
-from generator.document import Field, FieldGrid, Table
+from generator.document import Field, FieldGrid, SignatureBlock, Table
 from generator.output_writer import Staging, write_documents
 from generator.profile import load_profile
+from generator.records_check import fields_of
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
 
 
+# the widget each declared field kind becomes in the PDF
+PDF_KIND = {"checkbox": "checkbox", "date": "date", "datetime": "datetime", "yesno": "choice", "number": "number"}
+
+
 def expected_fields(document) -> Counter:
-    """Fields the form's document tree defines, by PDF kind."""
+    """Fields the form's document tree defines, by the PDF widget each must become."""
     counts: Counter = Counter()
 
     def add(field: Field) -> None:
-        counts[{"checkbox": "checkbox", "date": "date"}.get(field.kind, "text")] += 1
+        counts[PDF_KIND.get(field.kind, "text")] += 1
 
     for section in document.all_sections():
         for block in section.blocks:
             if isinstance(block, FieldGrid):
                 for field in block.fields:
                     add(field)
+            elif isinstance(block, SignatureBlock):
+                counts["text"] += len(block.labels)
             elif isinstance(block, Table):
                 for row in (block.header, *block.rows):
                     for cell in row:
@@ -44,7 +51,8 @@ def expected_fields(document) -> Counter:
 
 
 def pdf_fields(path: Path) -> Counter:
-    """Fields actually in the PDF, by kind (a date field carries AFDate actions)."""
+    """Widgets actually in the PDF, by kind: read from the field type and the viewer actions
+    (a date keeps "yyyy-mm-dd", a date-time adds the time, a number formats with AFNumber)."""
     counts: Counter = Counter()
     for page in PdfReader(str(path)).pages:
         for annotation in page.get("/Annots") or []:
@@ -52,9 +60,16 @@ def pdf_fields(path: Path) -> Counter:
             kind = widget.get("/FT") or widget.get("/Parent", {}).get("/FT")
             if kind == "/Btn":
                 counts["checkbox"] += 1
+            elif kind == "/Ch":
+                counts["choice"] += 1
             elif kind == "/Tx":
                 action = str(widget.get("/AA", {}).get("/F", {}).get("/JS", ""))
-                counts["date" if "AFDate_FormatEx" in action else "text"] += 1
+                if "AFDate_FormatEx" in action:
+                    counts["datetime" if "HH:MM" in action else "date"] += 1
+                elif "AFNumber_Format" in action:
+                    counts["number"] += 1
+                else:
+                    counts["text"] += 1
     return counts
 
 
@@ -78,7 +93,8 @@ def test_every_form_in_both_formats_with_its_fields(built, tmp_path):
         pdf = out / f"{stem}.pdf"
         fields = pdf_fields(pdf)
         assert fields == expected_fields(document), stem
-        assert fields["text"] > 0 and fields["date"] > 0, f"{stem} needs text and date fields"
+        kinds = {field.kind for field, _words in fields_of(document)}
+        assert fields["text"] > 0 and kinds & {"date", "datetime"}, f"{stem} needs text and date fields"
         text = re.sub(r"\s+", " ", pdf_text(pdf))
         assert facts.profile.company.name in text
         assert document.sections[0].number in text  # form number

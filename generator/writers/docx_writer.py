@@ -447,6 +447,15 @@ def _cell(cell: _Cell, value: Cell, bold: bool = False, size=None) -> None:
         _add_run(paragraph, r.text, bold or r.bold, r.italic, size)  # type: ignore[union-attr]
 
 
+# printed hints for blanks whose kind says what goes in them: (in a table cell, elsewhere)
+BLANK_HINTS = {
+    "date": ("YYYY-MM-DD", "______________ (YYYY-MM-DD)"),
+    "datetime": ("YYYY-MM-DD hh:mm", "______________ (YYYY-MM-DD hh:mm)"),
+    "signature": ("", "________________________ (signature)"),
+    "number": ("", "__________"),
+}
+
+
 def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> None:
     """A printed blank: a box for a checkbox, an underlined gap for text."""
     if field.kind == "checkbox":
@@ -455,8 +464,11 @@ def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> Non
         return
     if field.label:
         paragraph.add_run(f"{field.label}: ").bold = True
-    if field.kind == "date":
-        hint = paragraph.add_run("YYYY-MM-DD" if compact else "______________ (YYYY-MM-DD)")
+    if field.kind == "yesno":  # the boxes are the answer, printed like a checkbox
+        paragraph.add_run("\u2610 Yes \u2610 No" if compact else "\u2610 Yes   \u2610 No").font.size = Pt(10)
+    elif field.kind in BLANK_HINTS:
+        short, long = BLANK_HINTS[field.kind]
+        hint = paragraph.add_run(short if compact else long)
         hint.font.size = Pt(7 if compact else 8)
         hint.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
     elif field.kind == "textarea":

@@ -149,7 +149,7 @@ def _block(block: Block) -> dict[str, Any] | None:
         return {"t": "callout", "kind": block.kind, "title": _t(block.title), "blocks": inner}
     if isinstance(block, SignatureBlock):
         fields = [
-            _field(Field(f"{block.name}_{i}", "text", label), label) | {"label": _t(label)}
+            _field(Field(f"{block.name}_{i}", "signature", label), label) | {"label": _t(label)}
             for i, label in enumerate(block.labels)
         ]
         return {"t": "signature", "fields": fields}
