@@ -39,9 +39,12 @@ class AnswerSheet:
     answers: dict[str, str] | None = None
 
 
-def allowed_answers(question: AuditQuestion, facts: BuildFacts) -> tuple[str, ...]:
-    """Yes, partly (where the partner and the question give part marks), no, not applicable."""
-    partial = question.partial and facts.pack.requirements.audit.partial_credit
+def allowed_answers(question: AuditQuestion, facts: BuildFacts, gap: bool = False) -> tuple[str, ...]:
+    """Yes, partly (where the partner and the question give part marks), no, not applicable.
+
+    A gap assessment always offers "partly": it is what "fix" means, whatever the scoring.
+    """
+    partial = gap or (question.partial and facts.pack.requirements.audit.partial_credit)
     return ("yes", "partly", "no", "na") if partial else ("yes", "no", "na")
 
 
@@ -56,9 +59,12 @@ def _date(located: Located, key: str, problems: list[Problem]) -> dt.date | None
         return None
 
 
-def read_answers(path: Path, bank: QuestionBank, facts: BuildFacts) -> AnswerSheet:
+def read_answers(path: Path, bank: QuestionBank, facts: BuildFacts, gap: bool = False) -> AnswerSheet:
     """Read an answers file; every unknown question, bad answer or bad date is reported at once."""
-    located = load_yaml(path)
+    try:
+        located = load_yaml(path)
+    except ValueError as exc:  # YAML reads 2026-13-01 as a date and fails on the month
+        raise UserError(f"{path}: {exc}") from None
     data = located.data or {}
     if not isinstance(data, dict):
         raise UserError(f"{path}: an answers file is a mapping with date, auditor and answers")
@@ -80,11 +86,13 @@ def read_answers(path: Path, bank: QuestionBank, facts: BuildFacts) -> AnswerShe
             problems.append(located.problem(("answers", qid), f"unknown question{suggest(qid, questions)}"))
             continue
         value = {True: "yes", False: "no"}.get(raw, str(raw).strip().lower()) if raw is not None else ""
-        allowed = allowed_answers(question, facts)
+        allowed = allowed_answers(question, facts, gap)
         if value not in allowed:
             extra = ""
-            if value == "partly":
-                extra = f" ({facts.pack.partner.short} scores this question yes or no)"
+            if value == "partly" and not facts.pack.requirements.audit.partial_credit:
+                extra = f" ({facts.pack.partner.short} scores every question yes or no)"
+            elif value == "partly":
+                extra = " (this question is met or not: no part marks)"
             problems.append(located.problem(("answers", qid), f"{raw!r} is not one of {', '.join(allowed)}{extra}"))
             continue
         answers[qid] = value
@@ -121,7 +129,7 @@ def collect_answers(
             sample = bank.sample_text(question, workers)
             if sample:
                 notes.append(f"Sample: {sample}")
-            options = [(ANSWER_WORDS[a], a) for a in allowed_answers(question, facts)]
+            options = [(ANSWER_WORDS[a], a) for a in allowed_answers(question, facts, gap)]
             answers[question.id] = ask(lead + question.text, notes, options)
     if missing:
         raise UserError(
@@ -199,7 +207,7 @@ def run_audit(
     profile = load_profile(profile_path, catalog)
     facts = gather_facts(profile, catalog, today)
     bank = default_questions()
-    sheet = read_answers(answers_path, bank, facts) if answers_path else AnswerSheet()
+    sheet = read_answers(answers_path, bank, facts, gap) if answers_path else AnswerSheet()
     answers = collect_answers(facts, bank, sheet.answers or {}, ask, gap)
     assert set(answers.values()) <= {*CREDIT, "na"}
     date = sheet.date or today or dt.date.today()
