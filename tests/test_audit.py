@@ -12,9 +12,13 @@ import pytest
 import yaml
 from conftest import ROOT, docx_text, pdf_text, run_cli
 
+from generator.audit import run_audit
+from generator.audit_docs import gap_document
 from generator.audit_questions import QuestionBank, default_questions, elements_lacking_questions
-from generator.audit_score import passes, score_audit
+from generator.audit_score import gap_status, passes, score_audit
+from generator.cli import main
 from generator.content_models import PassMarks
+from generator.document import section_text
 from generator.timeline import audit_deadlines, certification_plan
 
 MARKS = PassMarks(overall=80, per_element=50)
@@ -100,9 +104,7 @@ def test_every_element_of_every_bundled_pack_has_questions(catalog):
 
 
 def test_elements_lacking_questions_are_named(catalog):
-    only_policy = QuestionBank(
-        sampling={}, questions=[q for q in default_questions().questions if q.topic == "policy"]
-    )
+    only_policy = QuestionBank(sampling={}, questions=[q for q in default_questions().questions if q.topic == "policy"])
     problems = elements_lacking_questions({"acsa-secor": catalog.packs["acsa-secor"]}, only_policy)
     assert len(problems) == len(catalog.packs["acsa-secor"].elements) - 1
     assert str(problems[0]) == (
@@ -125,8 +127,6 @@ def test_certification_plan_appendix_uses_the_same_dates(catalog, golden_manual)
     facts, manual = golden_manual(ROOT / "tests" / "cases" / "ab-landscaping")
     plan = certification_plan(facts.pack, facts.profile.document.program_start)
     appendix = next(s for s in manual.sections if s.key == "appendix/certification_plan")
-    from generator.document import section_text
-
     text = section_text(appendix)
     assert f"Earliest audit | {plan.earliest_audit.isoformat()}" in text
     for year in plan.years:
@@ -178,8 +178,10 @@ def test_golden_audit_report(golden_audit):
         "Omar Haddad (safety contact)",
         "Omar Haddad (safety contact)",
     ]
-    assert "Set up worker participation as the committee section of the manual describes. "
-    "(corrective action plan required)" in text
+    assert (
+        "Set up worker participation as the committee section of the manual describes. "
+        "(corrective action plan required)"
+    ) in text
     assert text.count("(corrective action plan required)") == 2
     for due in ("2026-12-02", "2027-01-01"):
         assert due in text
@@ -225,16 +227,15 @@ def test_saved_answers_replay(golden_audit, tmp_path):
 
 
 # ------------------------------------------------------------------ bad input
-def test_bad_answers_are_all_reported(tmp_path):
+def test_bad_answers_are_all_reported(tmp_path, capsys):
     profile = _write(tmp_path / "p.yaml", PROFILE)
     answers = tmp_path / "answers.yaml"
     answers.write_text(
         'date: "2026-11-31"\nanswers:\n  policy_signd: yes\n  drills_held: partly\n  policy_known: maybe\n',
         encoding="utf-8",
     )
-    proc = run_cli("audit", str(profile), "--answers", str(answers), "-o", str(tmp_path / "out"), input="")
-    assert proc.returncode == 2
-    assert proc.stderr.splitlines() == [
+    assert main(["audit", str(profile), "--answers", str(answers), "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
         f"error: {answers}:3: answers.policy_signd: unknown question: did you mean 'policy_signed'?",
         f"error: {answers}:4: answers.drills_held: 'partly' is not one of yes, no, na"
         " (this question is met or not: no part marks)",
@@ -244,14 +245,13 @@ def test_bad_answers_are_all_reported(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_missing_answers_without_terminal(tmp_path):
+def test_missing_answers_without_terminal(tmp_path, capsys):
     profile = _write(tmp_path / "p.yaml", PROFILE)
     answers = _answers()
     del answers["policy_signed"], answers["yearly_review"]
     answers_file = _write(tmp_path / "a.yaml", {"answers": answers})
-    proc = run_cli("audit", str(profile), "--answers", str(answers_file), "-o", str(tmp_path / "out"), input="")
-    assert proc.returncode == 2
-    assert proc.stderr.splitlines() == [
+    assert main(["audit", str(profile), "--answers", str(answers_file), "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.splitlines() == [
         "error: no terminal to ask on, and these audit questions have no answer: policy_signed, yearly_review"
         " (put them under answers: in the file given with --answers, or run in a terminal)"
     ]
@@ -292,7 +292,7 @@ def test_interactive_audit_in_a_terminal(tmp_path):
     assert saved["answers"]["drills_held"] == "no"
 
 
-def test_gap_assessment(tmp_path):
+def test_gap_assessment(tmp_path, catalog):
     profile = _write(tmp_path / "p.yaml", PROFILE)
     bank = default_questions()
     answers = {q.id: "no" for q in bank.questions}
@@ -300,11 +300,12 @@ def test_gap_assessment(tmp_path):
     answers.update(duties_held="yes", rights_known="yes", law_available="yes", rules_discipline="yes")
     answers.update(flha_used="partly")
     answers_file = _write(tmp_path / "a.yaml", {"date": "2026-11-02", "answers": answers})
-    out = tmp_path / "out"
-    proc = run_cli("audit", str(profile), "--gap", "--answers", str(answers_file), "-o", str(out), "--format", "docx")
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[0] == "Gap assessment: 1 elements to keep, 1 to fix, 8 missing."
-    text = docx_text(out / "gap-assessment.docx")
+    result = run_audit(profile, catalog, answers_file, None, gap=True)
+    assert [gap_status(e) for e in result.score.elements] == ["keep", "missing", "missing", "missing", "fix"] + [
+        "missing"
+    ] * 5
+    document = gap_document(result)
+    text = "\n".join(section_text(s) for s in document.sections)
     assert "Of the 10 AASP SECOR elements: 1 keep, 1 fix, 8 missing." in text
     first = text.index("What to do first")
     # a missing element's heaviest question comes before the element to fix
