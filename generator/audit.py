@@ -234,3 +234,23 @@ def answers_yaml(result: AuditResult) -> str:
     """The answers file to keep beside the report, so the audit can be run again."""
     header = "# Practice-audit answers: run again with  safety-manual audit PROFILE --answers this-file\n"
     return header + dump_yaml(result.answers_data())
+
+
+def review_markdown(result: AuditResult) -> tuple[int, str]:
+    """``review-notes.md`` for the preparer: the partner rules this audit relied on that are unverified."""
+    from generator.review_notes import audit_notes
+
+    notes = audit_notes(result.facts.pack)
+    lines = [
+        f"# Review notes for the practice audit of {result.facts.profile.company.name}",
+        "",
+        "For the person preparing the audit, not for the client. The score, the pass rule and the",
+        "dates rest on the partner rules below, which were not verified against the partner's own",
+        "pages. Check each one before relying on the result.",
+        "",
+    ]
+    if not notes:
+        lines.append("Every partner rule this audit uses is verified. Nothing to check.")
+    for note in notes:
+        lines.append(f"- **{note.fact}** ({note.where}). Source: {note.source}. Check: {note.check}")
+    return len(notes), "\n".join(lines) + "\n"

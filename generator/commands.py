@@ -333,7 +333,7 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from generator.audit import ANSWERS_FILE, answers_yaml, run_audit
+    from generator.audit import ANSWERS_FILE, answers_yaml, review_markdown, run_audit
     from generator.audit_docs import gap_document, report_document, workbook_document
     from generator.build import parse_formats
     from generator.output_writer import Staging, write_documents
@@ -352,8 +352,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
     with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)
         staging.target(ANSWERS_FILE).write_text(answers_yaml(result), encoding="utf-8")
+        unverified, notes = review_markdown(result)
+        staging.target("review-notes.md").write_text(notes, encoding="utf-8")
         staging.commit()
     _print_audit(result, out)
+    if unverified:
+        # for the preparer: never printed in the report
+        print(f"{unverified} partner rules to check before relying on the result: see {out}/review-notes.md")
     return 0
 
 

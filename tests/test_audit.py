@@ -19,6 +19,7 @@ from generator.audit_score import gap_status, passes, score_audit
 from generator.cli import main
 from generator.content_models import PassMarks
 from generator.document import section_text
+from generator.review_notes import audit_notes
 from generator.timeline import audit_deadlines, certification_plan
 
 MARKS = PassMarks(overall=80, per_element=50)
@@ -146,7 +147,7 @@ def golden_audit(tmp_path_factory):
     return proc, out
 
 
-def test_golden_audit_scores(golden_audit):
+def test_golden_audit_scores(golden_audit, catalog):
     proc, out = golden_audit
     assert proc.returncode == 0, proc.stderr
     # 290 points possible, 5 left out (not applicable); 10 + 2.5 + 5 + 5 short
@@ -155,6 +156,8 @@ def test_golden_audit_scores(golden_audit):
         "  element 3 Health and Safety Committees / Health and Safety Representatives: 16.6%",
         "4 actions in the action plan.",
         f"Wrote the report, the workbook and audit-answers.yaml to {out}/",
+        f"{len(audit_notes(catalog.packs['aasp-secor']))} partner rules to check before relying on the result:"
+        f" see {out}/review-notes.md",
     ]
     assert sorted(p.name for p in out.iterdir()) == [
         "audit-answers.yaml",
@@ -162,7 +165,12 @@ def test_golden_audit_scores(golden_audit):
         "audit-report.pdf",
         "audit-workbook.docx",
         "audit-workbook.pdf",
+        "review-notes.md",
     ]
+    notes = (out / "review-notes.md").read_text()
+    assert "Pass mark: 80% overall, 50% in every element" in notes  # AASP SECOR's pass mark is unverified
+    report = docx_text(out / "audit-report.docx")
+    assert "unverified" not in report.lower() and "Source:" not in report  # never in the client's report
 
 
 def test_golden_audit_report(golden_audit):
