@@ -88,10 +88,12 @@ def date_rows(result: AuditResult) -> list[tuple[str, str]]:
     """The dates that matter, from the partner's data: this audit's deadlines and the cycle's."""
     rules = result.facts.pack.requirements.audit
     deadlines = result.deadlines
-    rows = [("Data gathering starts", _day(deadlines.start))]
-    if deadlines.gathering_ends:
+    rows = []
+    if not result.gap:  # a gap assessment is not an audit: only the cycle's dates apply
+        rows.append(("Data gathering starts", _day(deadlines.start)))
+    if deadlines.gathering_ends and not result.gap:
         rows.append((f"Data gathering ends (at most {rules.data_gathering_days} days)", _day(deadlines.gathering_ends)))
-    if deadlines.submit_by:
+    if deadlines.submit_by and not result.gap:
         rows.append((f"Submission deadline ({deadlines.submit_rule})", _day(deadlines.submit_by)))
     plan = result.plan
     rows.append(("Program start", _day(plan.start)))
@@ -158,9 +160,8 @@ def _answer_table(result: AuditResult, element: ElementScore) -> Table:
 def _answers_sections(result: AuditResult) -> Section:
     top = Section("Answers by element", 1, page_break=True, key="audit/answers")
     for element in result.score.elements:
-        child = Section(
-            f"{element.element.number} {element.element.name}", 2, key=f"audit/element/{element.element.id}"
-        )
+        title = f"Element {element.element.number}: {element.element.name}"
+        child = Section(title, 2, key=f"audit/element/{element.element.id}")
         if element.results:
             child.blocks.append(_answer_table(result, element))
         top.children.append(child)
