@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -90,8 +91,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--province", required=True)
     p.add_argument("--workers", required=True, type=int)
     p.add_argument("--industry")
+    p.add_argument("--start", type=_iso_date, help="day the program starts, YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true")
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date written YYYY-MM-DD (got {text!r})") from None
 
 
 def main(argv: list[str] | None = None) -> int:

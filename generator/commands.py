@@ -103,9 +103,12 @@ def cmd_hazards(args: argparse.Namespace) -> int:
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from generator.advisor import advise
 
-    advice = advise(default_catalog(), args.province.upper(), args.workers, args.industry)
+    start = args.start or dt.date.today()
+    advice = advise(default_catalog(), args.province.upper(), args.workers, args.industry, start)
     if args.json:
         print_json(advice.as_dict())
         return 0
@@ -116,11 +119,14 @@ def cmd_stream(args: argparse.Namespace) -> int:
     for warning in advice.warnings:
         console.print(f"  ! {warning}", markup=False)
     if advice.packs:
-        table = Table(title=f"Partners serving {advice.province}")
-        for column in ("partner", "name", "pack", "stream"):
+        table = Table(title=f"Partners serving {advice.province}; audit dates for a program started {start}")
+        for column in ("partner", "name", "pack", "stream", "earliest audit", "full-records audit"):
             table.add_column(column)
         for p in advice.packs:
-            table.add_row(p.partner.id, p.partner.name, p.id, p.stream)
+            dates = advice.dates(p)
+            table.add_row(
+                p.partner.id, p.partner.name, p.id, p.stream, dates["earliest_audit"], dates["full_records_audit"]
+            )
         console.print(table)
     return 0
 

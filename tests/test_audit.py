@@ -318,3 +318,19 @@ def test_gap_assessment(tmp_path, catalog):
     first = text.index("What to do first")
     # a missing element's heaviest question comes before the element to fix
     assert text.index("Set up worker participation", first) < text.index("Start every job with a field-level", first)
+
+
+def test_advisor_gives_the_plan_dates(catalog, capsys):
+    from generator.advisor import advise
+
+    start = dt.date(2026, 3, 1)
+    advice = advise(catalog, "AB", 8, "landscaping", start)
+    for pack in advice.packs:
+        plan = certification_plan(pack, start)
+        assert advice.dates(pack) == {
+            "earliest_audit": plan.earliest_audit.isoformat(),
+            "full_records_audit": plan.full_audit.isoformat(),
+        }
+    assert main(["stream", "--province", "AB", "--workers", "8", "--start", "2026-03-01", "--json"]) == 0
+    partners = yaml.safe_load(capsys.readouterr().out)["partners"]
+    assert partners[0]["earliest_audit"] == "2026-06-01" and partners[0]["full_records_audit"] == "2027-03-01"
