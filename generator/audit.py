@@ -114,23 +114,24 @@ def collect_answers(
     missing: list[str] = []
     workers = facts.profile.company.workers
     for element in facts.pack.elements:
+        header = f"Element {element.number} {element.name}"
         for question in bank.for_element(element):
             if question.id in answers:
                 continue
             if ask is None:
                 missing.append(question.id)
                 continue
-            header = f"Element {element.number} {element.name}"
-            lead = "Today, " if gap else ""
-            notes = [
-                header,
-                "Verified by: " + ", ".join(question.verified_by),
-            ]
+            # the element's name once, above its first question asked
+            notes = [header] if header else []
+            header = ""
+            notes.append("Verified by: " + ", ".join(question.verified_by))
             sample = bank.sample_text(question, workers)
             if sample:
                 notes.append(f"Sample: {sample}")
             options = [(ANSWER_WORDS[a], a) for a in allowed_answers(question, facts, gap)]
-            answers[question.id] = ask(lead + question.text, notes, options)
+            if gap:
+                notes.append("Answer for what the company does today.")
+            answers[question.id] = ask(question.text, notes, options)
     if missing:
         raise UserError(
             "no terminal to ask on, and these audit questions have no answer: "
