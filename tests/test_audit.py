@@ -10,7 +10,7 @@ from fractions import Fraction
 import pexpect
 import pytest
 import yaml
-from conftest import ROOT, docx_text, pdf_text, run_cli
+from conftest import ROOT, docx_text, libreoffice_convert_all, pdf_text, run_cli
 
 from generator.audit import run_audit
 from generator.audit_docs import gap_document
@@ -225,6 +225,13 @@ def test_golden_audit_workbook_is_fillable(golden_audit):
     assert "3 workers interviewed" in words  # 6 workers: the sample for 5 to 10
     assert "What would you do if you were asked to do work you believed was unsafe?" in words
     assert "2027-03-01" in words  # first audit due once 12 months of records exist
+
+
+def test_golden_audit_word_files_open_in_libreoffice(golden_audit, tmp_path):
+    _, out = golden_audit
+    converted = libreoffice_convert_all([out / "audit-report.docx", out / "audit-workbook.docx"], tmp_path)
+    assert "Action plan" in pdf_text(converted[0])
+    assert "Auditor's declaration" in pdf_text(converted[1])
 
 
 def test_saved_answers_replay(golden_audit, tmp_path):
