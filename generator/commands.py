@@ -340,7 +340,8 @@ def cmd_forms(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from generator.audit import ANSWERS_FILE, answers_yaml, review_markdown, run_audit
-    from generator.audit_docs import gap_document, report_document, workbook_document
+    from generator.audit_docs import gap_document, report_document
+    from generator.audit_workbook import workbook_document
     from generator.build import parse_formats
     from generator.output_writer import Staging, write_documents
 
