@@ -6,12 +6,14 @@ the profile check that refuses a partner that does not serve the company's provi
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from generator.catalog import Catalog
 from generator.content_models import Pack
 from generator.errors import UserError
+from generator.timeline import certification_plan
 
 if TYPE_CHECKING:
     from generator.profile import Profile
@@ -28,6 +30,17 @@ class Advice:
     reasons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     packs: list[Pack] = field(default_factory=list)
+    start: dt.date | None = None  # when the program would start: the partners' audit dates count from it
+
+    def dates(self, pack: Pack) -> dict[str, str]:
+        """When this company could first be audited by ``pack``'s partner, if it started on ``start``.
+
+        The same dates as the manual's certification plan appendix (one function computes both).
+        """
+        if self.start is None:
+            return {}
+        plan = certification_plan(pack, self.start)
+        return {"earliest_audit": plan.earliest_audit.isoformat(), "full_records_audit": plan.full_audit.isoformat()}
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form for ``stream --json``."""
@@ -39,7 +52,8 @@ class Advice:
             "reasons": self.reasons,
             "warnings": self.warnings,
             "partners": [
-                {"id": p.partner.id, "name": p.partner.name, "pack": p.id, "stream": p.stream} for p in self.packs
+                {"id": p.partner.id, "name": p.partner.name, "pack": p.id, "stream": p.stream, **self.dates(p)}
+                for p in self.packs
             ],
         }
 
@@ -80,8 +94,13 @@ def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str
     return "COR", reasons, warnings
 
 
-def advise(catalog: Catalog, province: str, workers: int, industry: str | None = None) -> Advice:
-    """Recommend a stream and list the partners that serve this province and industry."""
+def advise(
+    catalog: Catalog, province: str, workers: int, industry: str | None = None, start: dt.date | None = None
+) -> Advice:
+    """Recommend a stream and list the partners that serve this province and industry.
+
+    With ``start`` (the day the program would start), each partner comes with its audit dates.
+    """
     if workers < 1:
         raise UserError(f"workers must be at least 1 (got {workers})")
     stream, reasons, warnings = recommend_stream(catalog, province, workers)
@@ -107,7 +126,7 @@ def advise(catalog: Catalog, province: str, workers: int, industry: str | None =
             )
     elif industry is not None and all(rank_general(p, catalog, industry) for p in packs):
         reasons.append("No partner specific to this industry serves this province; the general partner does.")
-    return Advice(province, workers, industry, stream, reasons, warnings, packs)
+    return Advice(province, workers, industry, stream, reasons, warnings, packs, start)
 
 
 def rank_general(pack: Pack, catalog: Catalog, industry: str) -> bool:

@@ -23,6 +23,7 @@ from generator.markdown_tree import parse_markdown
 from generator.profile import CustomHazard, Profile
 from generator.records import Selection
 from generator.templating import make_environment, render
+from generator.timeline import certification_plan
 
 FRONT = ("about", "company", "document_control")
 APPENDICES = ("hazard_register", "forms", "cross_reference", "certification_plan", "references")
@@ -178,22 +179,7 @@ class ManualAssembler:
         """Dates for the certification timeline, counted from the program start."""
         facts = self.facts
         start = facts.profile.document.program_start or facts.date
-        records = facts.pack.requirements.records_before_audit
-        minimum = records.minimum_months or 3
-        full = records.full_months or 12
-        first = _add_months(start, max(minimum, 1))
-        years = []
-        for item in facts.pack.requirements.audit_cycle:
-            due = _add_months(_add_months(start, full), 12 * (item.year - 1))
-            years.append({"year": item.year, "audit": item.audit, "who": item.who or "", "due": due.isoformat()})
-        return {
-            "start": start.isoformat(),
-            "minimum_months": minimum,
-            "full_months": full,
-            "earliest_audit": first.isoformat(),
-            "full_audit": _add_months(start, full).isoformat(),
-            "years": years,
-        }
+        return certification_plan(facts.pack, start).as_dict()
 
     def _evidence(self, pack_forms: list[str], topics: list[str]) -> list[str]:
         """The forms the pack names for an element, then every registry record (form or
@@ -227,19 +213,6 @@ class ManualAssembler:
 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved forward by whole months (clamped to the month's last day)."""
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def load_logo(profile: Profile, base: Path) -> tuple[bytes | None, str]:

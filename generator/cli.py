@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -69,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
 
+    p = sub.add_parser("audit", help="practice audit of the program, scored with the partner's pass rule")
+    p.add_argument("profile", type=Path)
+    p.add_argument("--answers", type=Path, help="YAML file of audit answers; the rest are asked")
+    p.add_argument("--gap", action="store_true", help="gap assessment for a company with no program yet")
+    p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-audit)")
+    p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+
     sub.add_parser("schema", help="print the profile's JSON Schema")
 
     p = sub.add_parser("packs", help="list the certifying-partner packs")
@@ -82,8 +91,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--province", required=True)
     p.add_argument("--workers", required=True, type=int)
     p.add_argument("--industry")
+    p.add_argument("--start", type=_iso_date, help="day the program starts, YYYY-MM-DD (default: today)")
     p.add_argument("--json", action="store_true")
     return parser
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date written YYYY-MM-DD (got {text!r})") from None
 
 
 def main(argv: list[str] | None = None) -> int:

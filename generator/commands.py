@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -14,6 +15,9 @@ from generator.catalog import Catalog, default_catalog, load_catalog
 from generator.cli import print_json
 from generator.errors import UserError
 from generator.profile import Profile
+
+if TYPE_CHECKING:
+    from generator.audit import AuditResult
 
 
 def _console() -> Console:
@@ -99,9 +103,12 @@ def cmd_hazards(args: argparse.Namespace) -> int:
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     from generator.advisor import advise
 
-    advice = advise(default_catalog(), args.province.upper(), args.workers, args.industry)
+    start = args.start or dt.date.today()
+    advice = advise(default_catalog(), args.province.upper(), args.workers, args.industry, start)
     if args.json:
         print_json(advice.as_dict())
         return 0
@@ -112,11 +119,14 @@ def cmd_stream(args: argparse.Namespace) -> int:
     for warning in advice.warnings:
         console.print(f"  ! {warning}", markup=False)
     if advice.packs:
-        table = Table(title=f"Partners serving {advice.province}")
-        for column in ("partner", "name", "pack", "stream"):
+        table = Table(title=f"Partners serving {advice.province}; audit dates for a program started {start}")
+        for column in ("partner", "name", "pack", "stream", "earliest audit", "full-records audit"):
             table.add_column(column)
         for p in advice.packs:
-            table.add_row(p.partner.id, p.partner.name, p.id, p.stream)
+            dates = advice.dates(p)
+            table.add_row(
+                p.partner.id, p.partner.name, p.id, p.stream, dates["earliest_audit"], dates["full_records_audit"]
+            )
         console.print(table)
     return 0
 
@@ -326,3 +336,59 @@ def cmd_forms(args: argparse.Namespace) -> int:
         staging.commit()
     print(f"Wrote {len(staging.files)} form files to {out}/")
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from generator.audit import ANSWERS_FILE, answers_yaml, review_markdown, run_audit
+    from generator.audit_docs import gap_document, report_document
+    from generator.audit_workbook import workbook_document
+    from generator.build import parse_formats
+    from generator.output_writer import Staging, write_documents
+
+    catalog = _catalog_for(args)
+    formats = parse_formats(args.format)
+    asker = None
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from generator.prompting import choose
+
+        asker = choose
+    result = run_audit(args.profile, catalog, args.answers, asker, gap=args.gap)
+    report = ("gap-assessment", gap_document(result)) if args.gap else ("audit-report", report_document(result))
+    items = [report, ("audit-workbook", workbook_document(result))]
+    out = args.output or _default_out(args.profile, "audit")
+    with Staging(out) as staging:
+        write_documents(staging, items, formats, lambda _m: None)
+        staging.target(ANSWERS_FILE).write_text(answers_yaml(result), encoding="utf-8")
+        unverified, notes = review_markdown(result)
+        staging.target("review-notes.md").write_text(notes, encoding="utf-8")
+        staging.commit()
+    _print_audit(result, out)
+    if unverified:
+        # for the preparer: never printed in the report
+        print(f"{unverified} partner rules to check before relying on the result: see {out}/review-notes.md")
+    return 0
+
+
+def _print_audit(result: AuditResult, out: Path) -> None:
+    """The result in the terminal: the score or the gap counts, and where the files are."""
+    from generator.audit import ANSWERS_FILE
+    from generator.audit_score import gap_status, shown
+
+    score = result.score
+    if result.gap:
+        statuses = [gap_status(e) for e in score.elements]
+        print(
+            f"Gap assessment: {statuses.count('keep')} elements to keep, {statuses.count('fix')} to fix, "
+            f"{statuses.count('missing')} missing."
+        )
+    else:
+        marks = score.marks
+        verdict = "passes" if score.passed else "does not pass"
+        print(
+            f"Practice audit: {shown(score.overall)} overall; {verdict} "
+            f"({marks.overall}% overall and {marks.per_element}% in every element)."
+        )
+        for element in score.below_element_mark():
+            print(f"  element {element.element.number} {element.element.name}: {shown(element.score)}")
+        print(f"{len(result.actions)} actions in the action plan.")
+    print(f"Wrote the report, the workbook and {ANSWERS_FILE} to {out}/")

@@ -320,6 +320,23 @@ class Summary(Sourced):
     summary: str
 
 
+class AuditRules(Sourced):
+    """How the partner runs and scores an audit: deadlines, credit and follow-up.
+
+    Read by the practice audit and its workbook; every rule is optional, so a pack without
+    an ``audit`` block still gets a practice audit (with partial credit and no deadlines).
+    """
+
+    data_gathering_days: int | None = Field(None, ge=1, le=365)  # longest data-gathering window
+    submission_days: int | None = Field(None, ge=1, le=365)  # days allowed to submit the audit
+    submission_after: Literal["completion", "data_gathering"] = "completion"  # when those days start
+    corrective_action_for_no: bool = False  # every "no" answer needs a corrective action plan
+    partial_credit: bool = True  # the partner scores part of a question's points
+    verification_codes: bool = False  # the partner codes each question documents/observation/interview
+    maintenance: str | None = None  # how often maintenance audits are done, in words
+    summary: str | None = None
+
+
 class Requirements(Strict):
     eligibility: Summary
     pass_marks: PassMarks
@@ -327,6 +344,7 @@ class Requirements(Strict):
     audit_cycle: list[AuditYear] = []
     records_before_audit: RecordsRule
     submission: Summary | None = None
+    audit: AuditRules = AuditRules()
     notes: list[str] = []
 
 

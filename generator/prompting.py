@@ -32,3 +32,12 @@ def ask(question: Question, choices: list[Choice], default: Any) -> Any:
     text_default = ", ".join(default) if isinstance(default, list) else ("" if default is None else str(default))
     answer = questionary.text(message, default=text_default).unsafe_ask()
     return answer
+
+
+def choose(message: str, notes: list[str], options: list[tuple[str, str]]) -> str:
+    """Ask one practice-audit question: notes (element, how verified, sample) above a select."""
+    for note in notes:
+        questionary.print(f"  {note}", style="fg:ansibrightblack italic")
+    choices = [questionary.Choice(title, value=value) for title, value in options]
+    answer: str = questionary.select(message, choices=choices).unsafe_ask()
+    return answer

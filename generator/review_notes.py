@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.content_models import AuditYear, PassMarks
+from generator.content_models import AuditYear, Pack, PassMarks
 from generator.context import BuildFacts, applicable_duties
 
 DEFAULT_CHECK = "Confirm against the official text (statute, regulation or the body's own page)."
@@ -156,3 +156,25 @@ def notes_markdown(notes: list[ReviewNote], facts: BuildFacts) -> str:
             lines += ["", f"## {where}", ""]
         lines.append(f"- **{note.fact}**. Source: {note.source}. Check: {note.check}")
     return "\n".join(lines) + "\n"
+
+
+def audit_notes(pack: Pack) -> list[ReviewNote]:
+    """The unverified partner rules a practice audit scores and dates by (for its review notes)."""
+    notes: list[ReviewNote] = []
+    req = pack.requirements
+    where = f"{pack.partner.short} audit rules"
+    # a pack without an audit block has no partner rules to check there, only our defaults
+    stated = (req.audit,) if "audit" in req.model_fields_set else ()
+    for record in (req.pass_marks, *stated, req.records_before_audit, *req.audit_cycle):
+        _unverified(record, where, notes, f"Confirm with {pack.partner.short} before relying on the score or dates.")
+    for element in pack.elements:
+        if not element.verified:
+            notes.append(
+                ReviewNote(
+                    "Audit elements",
+                    f"Element {element.number}: {element.name}",
+                    element.source or "no source recorded",
+                    f"Check the element's wording and order against {pack.partner.short}'s current audit tool.",
+                )
+            )
+    return notes
