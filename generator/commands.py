@@ -178,19 +178,19 @@ def _merged(base: dict, changes: dict) -> dict:
 def _revise_and_build(
     profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
 ) -> int:
-    """Raise the revision, save the profile and rebuild."""
+    """Raise the revision and rebuild; the profile is saved only with a successful build."""
     import datetime as dt
 
     from generator.build import build_profile, parse_formats
-    from generator.profile import save_profile
+    from generator.profile import profile_text
     from generator.updating import next_revision
 
     revised = next_revision(profile, changes, dt.date.today())
     catalog = default_catalog()
     target = out or _default_out(path, "manual")
     chosen = parse_formats(formats)
-    save_profile(revised, path, packs_version=__version__, keep_comments=True)
-    result = build_profile(revised, path, target, catalog, chosen)
+    text = profile_text(revised, path, packs_version=__version__, keep_comments=True)
+    result = build_profile(revised, path, target, catalog, chosen, save_profile=(path, text))
     print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
     report = result.manifest.get("change_report")
     print(
@@ -200,17 +200,20 @@ def _revise_and_build(
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    from generator.locks import profile_lock
     from generator.profile import load_profile
     from generator.updating import change_hazards
 
     catalog = default_catalog()
-    profile = load_profile(args.profile, catalog)
-    if not args.add_hazard and not args.remove_hazard and not args.note:
-        raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
-    hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
-    changes = "; ".join(p for p in (what, args.note) if p)
-    updated = profile.model_copy(update={"hazards": hazards})
-    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
+    with profile_lock(args.profile):
+        # read under the lock, so a second update starts from this one's revision
+        profile = load_profile(args.profile, catalog)
+        if not args.add_hazard and not args.remove_hazard and not args.note:
+            raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
+        hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
+        changes = "; ".join(p for p in (what, args.note) if p)
+        updated = profile.model_copy(update={"hazards": hazards})
+        return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
