@@ -15,7 +15,7 @@ from typing import Any
 from generator import __version__, revisions
 from generator.assemble import assemble_manual, gather_facts, load_logo
 from generator.catalog import Catalog
-from generator.commit import archive, stale_previous_files
+from generator.commit import archive, preflight, stale_previous_files
 from generator.context import BuildFacts
 from generator.document import Document
 from generator.errors import UserError
@@ -143,6 +143,7 @@ def build_profile(
     logo = load_logo(profile, profile_path.parent)
     with DocumentWriter(formats, progress, jobs) as writer, Staging(out_dir, warn) as staging:
         # the folder is locked from here to the commit; an interrupted commit is finished first
+        checkpoint("build-started")
         previous = read_manifest(out_dir, warn)
         progress("assembling the manual")
         manual = assemble_manual(facts, catalog, logo)
@@ -152,6 +153,8 @@ def build_profile(
         content = _outline(facts, catalog)
         writer.finish()
         change_report = _change_report(staging, facts, previous, content)
+        stale = stale_previous_files(previous, [*staging.files, MANIFEST])
+        preflight(out_dir, [*staging.files, MANIFEST], stale)  # a link in the way stops us here
         archived = None
         if previous is not None and previous.revision != facts.revision:
             checkpoint("archive")
@@ -159,7 +162,7 @@ def build_profile(
         manifest = _manifest(facts, profile, profile_path, staging, content, change_report, archived)
         write_atomic(staging.target(MANIFEST), manifest.text())
         checkpoint("staged")
-        staging.commit(stale_previous_files(previous, staging.files), save_profile)
+        staging.commit(stale, save_profile)
     return BuildResult(out_dir, list(staging.files), manifest.page_count, manifest.as_dict(), facts)
 
 

@@ -128,11 +128,7 @@ def commit(
     in place and before the commit completes, so an update never records a revision that
     was not built. On failure everything is put back as it was and the error is raised.
     """
-    bad = [f for f in [*files, *remove] if safe_relative(f) != f]
-    if bad:
-        raise ValueError(f"unsafe paths in a commit: {bad[:3]}")
-    for relative in files:
-        make_parents(out_dir, relative)  # a link on the way stops the build before anything moves
+    preflight(out_dir, files, remove)
     if profile is not None:
         write_atomic(staging / PROFILE_TEXT, profile[1])
     keep = set(files)
@@ -152,6 +148,24 @@ def commit(
         (out_dir / JOURNAL).unlink(missing_ok=True)
         raise
     _finish(out_dir, journal)
+
+
+def preflight(out_dir: Path, files: list[str], remove: list[str]) -> None:
+    """Check every path a commit will touch, and make the folders; a link on the way is a user error.
+
+    Run before anything in the output folder changes (and before archiving), so a build
+    stopped by a link stops with the previous outputs untouched.
+    """
+    bad = [f for f in [*files, *remove] if safe_relative(f) != f]
+    if bad:
+        raise ValueError(f"unsafe paths in a commit: {bad[:3]}")
+    for relative in files:
+        make_parents(out_dir, relative)
+        final = out_dir / relative
+        if final.is_dir() and not final.is_symlink():
+            raise UserError(f"{final}: is a folder; the build needs to write a file there")
+    for relative in remove:
+        _paths(out_dir, out_dir, relative)
 
 
 def recover(out_dir: Path, warn: Warn = warn_stderr) -> None:

@@ -6,7 +6,9 @@
 the default), ``term`` (SIGTERM), ``int`` (SIGINT, as Ctrl-C would), ``stop`` (SIGSTOP, so
 a test can start a competing run and then continue this one with SIGCONT), ``raise`` (an
 ``OSError``, as a full disk or a read-only folder would) or ``hang`` (sleep forever).
-Unset, a checkpoint costs one dictionary lookup.
+With ``SAFETY_MANUAL_FAULT_DIR`` set, a file ``<point>.<pid>`` is created there just before
+the fault, so a test can wait for the exact moment instead of sleeping. Unset, a
+checkpoint costs one dictionary lookup.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import signal
 import time
 
 ENV = "SAFETY_MANUAL_FAULT"
+MARK_DIR = "SAFETY_MANUAL_FAULT_DIR"
 _hits: dict[str, int] = {}
 
 
@@ -41,6 +44,9 @@ def checkpoint(point: str) -> None:
     count, action = rule
     if _hits[point] != count:
         return
+    if os.environ.get(MARK_DIR):
+        with open(os.path.join(os.environ[MARK_DIR], f"{point}.{os.getpid()}"), "w"):
+            pass
     if action == "raise":
         raise OSError(f"injected fault at {point}")
     if action == "hang":
