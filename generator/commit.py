@@ -169,7 +169,18 @@ def preflight(out_dir: Path, files: list[str], remove: list[str]) -> None:
 
 
 def recover(out_dir: Path, warn: Warn = warn_stderr) -> None:
-    """Finish (or, failing that, undo) a commit that a killed run left in ``out_dir``."""
+    """Finish (or, failing that, undo) a commit a killed run left in ``out_dir``; clear its staging.
+
+    Call it holding the folder's lock (see :mod:`generator.locks`).
+    """
+    _recover_commit(out_dir, warn)
+    # staging folders of runs killed before their commit: nothing in them was put in place
+    for stale in out_dir.glob(".staging-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _recover_commit(out_dir: Path, warn: Warn) -> None:
     path = out_dir / JOURNAL
     if not _lexists(path):
         return

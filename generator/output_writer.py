@@ -48,9 +48,6 @@ class Staging:
         self._lock.enter_context(folder_lock(out_dir))
         try:
             recover(out_dir, warn)
-            for stale in out_dir.glob(".staging-*"):
-                if stale.is_dir() and not stale.is_symlink():
-                    shutil.rmtree(stale, ignore_errors=True)
             self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
         except BaseException:
             self._release()
