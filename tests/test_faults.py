@@ -271,6 +271,7 @@ def test_a_forms_link_is_never_written_through(rev1, tmp_path, catalog):
 
 # 4. concurrent and interrupted work loses nothing
 
+
 # every stage is killed in test_commit.py on a small folder; here two, through a whole update
 @pytest.mark.parametrize("point", ["archive-copy@5", "commit-rename@8"])
 def test_update_killed_at_each_stage_is_finished_or_undone(rev1, tmp_path, point):
@@ -316,7 +317,17 @@ def test_a_second_update_or_build_stops_while_one_runs(rev1, tmp_path):
     try:
         _wait_marks(marks, 1, first)
         second = subprocess.run(
-            [sys.executable, "-m", "generator", "update", str(profile), "--add-hazard", "fall_protection", "-o", str(out)],
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "update",
+                str(profile),
+                "--add-hazard",
+                "fall_protection",
+                "-o",
+                str(out),
+            ],
             cwd=ROOT,
             env=_env(),
             capture_output=True,
@@ -565,8 +576,6 @@ def test_killed_build_with_two_jobs_leaves_no_worker(tmp_path):
 def test_outputs_follow_the_umask(rev1):
     _, out = rev1
     modes = {
-        str(p.relative_to(out)): stat.S_IMODE(p.stat().st_mode)
-        for p in out.rglob("*")
-        if not p.name.startswith(".")
+        str(p.relative_to(out)): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if not p.name.startswith(".")
     }
     assert modes and all(mode == (0o750 if (out / p).is_dir() else 0o640) for p, mode in modes.items()), modes
