@@ -347,7 +347,8 @@ def test_a_second_update_or_build_stops_while_one_runs(rev1, tmp_path):
         assert third.returncode == 2
         assert third.stderr == f"error: {out}: another build of this folder is running (pid {first.pid})\n"
     finally:
-        os.kill(first.pid, signal.SIGCONT)
+        if first.poll() is None:
+            os.kill(first.pid, signal.SIGCONT)
     _, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     data = load_yaml(profile).data
