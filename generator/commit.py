@@ -89,8 +89,10 @@ def _forward(out_dir: Path, journal: Journal) -> None:
         from generator.profile import write_profile_text
 
         text = staging / PROFILE_TEXT
-        if text.is_file():
-            write_profile_text(Path(journal.profile), text.read_text(encoding="utf-8"))
+        target = Path(journal.profile)
+        # only ever a profile that exists: a hand-edited journal cannot aim this write elsewhere
+        if text.is_file() and target.suffix in (".yaml", ".yml") and target.resolve().is_file():
+            write_profile_text(target, text.read_text(encoding="utf-8"))
     checkpoint("commit-done")
 
 
@@ -136,7 +138,7 @@ def commit(
         staging=staging.name,
         files=list(files),
         remove=[r for r in remove if r not in keep],
-        profile=str(profile[0]) if profile else None,
+        profile=str(profile[0].absolute()) if profile else None,  # recovery may run from elsewhere
     )
     _write_journal(out_dir, journal)
     checkpoint("commit-journal")
