@@ -178,7 +178,7 @@ def run_batch(
         raise UserError(f"{folder}: two profiles share a name; rename one of them")
     context = multiprocessing.get_context("forkserver")
     # imported once in the fork server, so each fresh worker starts warm
-    context.set_forkserver_preload(["generator.batch", "generator.build", "generator.catalog"])
+    context.set_forkserver_preload(["generator.batch", "generator.build", "generator.batch_warm"])
     waiting = list(zip(profiles, names, strict=True))
     running: list[_Running] = []
     rows: dict[str, BatchRow] = {}
