@@ -20,13 +20,18 @@ def _interrupt(_sig: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-def watch(lifeline: Connection) -> None:
-    """In a worker: exit when the parent's end of ``lifeline`` closes; SIGTERM interrupts like Ctrl-C.
+def watch(lifeline: Connection, builds: bool = True) -> None:
+    """In a worker: exit when the parent's end of ``lifeline`` closes.
 
-    SIGTERM raising ``KeyboardInterrupt`` lets a build being stopped discard its staging
-    folder, or put the previous files back if it was committing.
+    A worker that ``builds`` (a batch worker) turns SIGTERM into ``KeyboardInterrupt`` like
+    Ctrl-C, so a build being stopped discards its staging folder, or puts the previous
+    files back if it was committing. A worker that only lays out PDFs writes nothing
+    itself: it ignores Ctrl-C (its parent stops it) and SIGTERM ends it at once.
     """
-    signal.signal(signal.SIGTERM, _interrupt)
+    if builds:
+        signal.signal(signal.SIGTERM, _interrupt)
+    else:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def wait_for_parent() -> None:
         try:

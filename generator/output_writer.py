@@ -112,7 +112,7 @@ class DocumentWriter:
             # the workers end when this process ends, even if it is killed (see lifeline.py)
             reader, self._lifeline = context.Pipe(duplex=False)
             self.pool = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader,)
+                max_workers=jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
             )
             for _ in range(jobs):
                 # loads WeasyPrint, Pango and the fonts in each worker while the manual is assembled
