@@ -216,21 +216,29 @@ def _unique(items: list[str]) -> list[str]:
 
 
 def load_logo(profile: Profile, base: Path) -> tuple[bytes | None, str]:
-    """Read the profile's logo (PNG or JPEG) so it can be embedded; never fetched later."""
+    """Read the profile's logo (PNG or JPEG) so it can be embedded; never fetched later.
+
+    Only a regular file up to 2 MB is read (checked before reading), and an image declaring
+    more pixels than a printed logo could need is refused before it is embedded.
+    """
+    from generator.limits import check_image, read_capped
+
     if not profile.company.logo:
         return None, ""
     path = (base / profile.company.logo).resolve()
+    name = f"company.logo: {profile.company.logo!r}"
     try:
-        data = path.read_bytes()[: MAX_LOGO_BYTES + 1]
+        data = read_capped(path, MAX_LOGO_BYTES, name, "a logo")
     except OSError as exc:
         raise UserError(f"company.logo: cannot read {profile.company.logo!r} ({exc.strerror})") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise UserError(f"company.logo: {profile.company.logo!r} is larger than 2 MB")
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return data, "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return data, "image/jpeg"
-    raise UserError(f"company.logo: {profile.company.logo!r} is not a PNG or JPEG image")
+        kind = "image/png"
+    elif data.startswith(b"\xff\xd8\xff"):
+        kind = "image/jpeg"
+    else:
+        raise UserError(f"company.logo: {profile.company.logo!r} is not a PNG or JPEG image")
+    check_image(data, name)
+    return data, kind
 
 
 def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | None, str] = (None, "")) -> Document:

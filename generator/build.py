@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,17 +15,20 @@ from typing import Any
 from generator import __version__, revisions
 from generator.assemble import assemble_manual, gather_facts, load_logo
 from generator.catalog import Catalog
+from generator.commit import archive, preflight, stale_previous_files
 from generator.context import BuildFacts, applicable_duties
 from generator.document import Document
 from generator.errors import UserError
+from generator.faults import checkpoint
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.forms_catalog import load_wording
+from generator.manifest import MANIFEST, FileEntry, Manifest, Warn, read_manifest, warn_stderr
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
 from generator.review_notes import notes_as_json, notes_markdown, review_notes
 from generator.writers import fonts
-from generator.yamlio import dotted, load_yaml
+from generator.yamlio import dotted, load_yaml, write_atomic
 
 FORMATS = ("docx", "pdf")
 REVIEW_NOTES = "review-notes.md"  # for the preparer, beside the outputs; never part of the manual
@@ -133,41 +135,48 @@ def build_profile(
     today: dt.date | None = None,
     jobs: int = 1,
     fresh: bool = False,
+    save_profile: tuple[Path, str] | None = None,
+    warn: Warn = warn_stderr,
 ) -> BuildResult:
     """Build from an already validated profile; ``jobs`` processes lay out the PDFs.
 
     Files the previous build in ``out_dir`` wrote from the same source are reused unless
-    ``fresh`` is set (see :mod:`generator.reuse`).
+    ``fresh`` is set (see :mod:`generator.reuse`). ``save_profile`` (the profile's path and
+    new text, for ``update``) is saved in the same step that puts the new files in place,
+    so a failed or killed build never leaves a profile revision that was not built.
+    The previous revision is archived whole first when the revision changes (see
+    :mod:`generator.commit`).
     """
     progress = progress or (lambda _message: None)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
-    previous = revisions.read_previous(out_dir)
-    with DocumentWriter(formats, progress, jobs) as writer:
+    with DocumentWriter(formats, progress, jobs) as writer, Staging(out_dir, warn) as staging:
+        # the folder is locked from here to the commit; an interrupted commit is finished first
+        checkpoint("build-started")
+        previous = read_manifest(out_dir, warn)
         progress("assembling the manual")
         manual = assemble_manual(facts, catalog, logo)
         items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
-        with Staging(out_dir) as staging:
-            writer.submit(staging, items, None if fresh else PreviousOutputs(out_dir, previous))
-            # while the workers lay out the PDFs: the outline for the change report, the Word files
-            content = _outline(facts, catalog)
-            writer.finish()
-            change_report = _change_report(staging, facts, previous, content)
-            archived = None
-            if previous and previous.get("revision") != facts.revision:
-                archived = revisions.archive_previous(out_dir, previous)
-            notes = review_notes(facts)
-            staging.target(REVIEW_NOTES).write_text(notes_markdown(notes, facts), encoding="utf-8")
-            manifest = _manifest(facts, profile, profile_path, staging)
-            manifest.update(
-                outline=content, change_report=change_report, archived=archived, review_notes=notes_as_json(notes)
-            )
-            target = staging.target("build.json")
-            target.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-            staging.commit()
-    revisions.remove_stale(out_dir, None if archived else previous, staging.files)
+        writer.submit(staging, items, None if fresh else PreviousOutputs(out_dir, previous))
+        # while the workers lay out the PDFs: the outline for the change report, the Word files
+        content = _outline(facts, catalog)
+        writer.finish()
+        change_report = _change_report(staging, facts, previous, content)
+        notes = review_notes(facts)
+        write_atomic(staging.target(REVIEW_NOTES), notes_markdown(notes, facts))
+        stale = stale_previous_files(previous, [*staging.files, MANIFEST])
+        preflight(out_dir, [*staging.files, MANIFEST], stale)  # a link in the way stops us here
+        archived = None
+        if previous is not None and previous.revision != facts.revision:
+            checkpoint("archive")
+            archived = archive(out_dir, previous)
+        manifest = _manifest(facts, profile, profile_path, staging, content, change_report, archived)
+        manifest.review_notes = notes_as_json(notes)
+        write_atomic(staging.target(MANIFEST), manifest.text())
+        checkpoint("staged")
+        staging.commit(stale, save_profile)
     warnings = glyph_warnings(profile, profile_path) if "pdf" in formats else []
-    return BuildResult(out_dir, list(staging.files), manifest["page_count"], manifest, facts, warnings)
+    return BuildResult(out_dir, list(staging.files), manifest.page_count, manifest.as_dict(), facts, warnings)
 
 
 def glyph_warnings(profile: Profile, profile_path: Path) -> list[str]:
@@ -208,48 +217,66 @@ def _outline(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
 
 
 def _change_report(
-    staging: Staging, facts: BuildFacts, previous: dict[str, Any] | None, content: dict[str, Any]
+    staging: Staging, facts: BuildFacts, previous: Manifest | None, content: dict[str, Any]
 ) -> str | None:
     """Write ``changes-rev-N.md`` when the content differs from the previous build's."""
-    if not previous or "outline" not in previous:
+    if previous is None or previous.outline is None:
         return None
-    diff = revisions.compare(previous["outline"], content)
+    diff = revisions.compare(previous.outline.model_dump(), content)
     if not revisions.has_changes(diff):
         return None
     name = f"changes-rev-{facts.revision}.md"
-    staging.target(name).write_text(revisions.report(diff, facts.revision, previous), encoding="utf-8")
+    report = revisions.report(diff, facts.revision, previous.as_dict())
+    write_atomic(staging.target(name), report)
     return name
 
 
-def _manifest(facts: BuildFacts, profile: Profile, profile_path: Path, staging: Staging) -> dict[str, Any]:
+def _manifest(
+    facts: BuildFacts,
+    profile: Profile,
+    profile_path: Path,
+    staging: Staging,
+    content: dict[str, Any],
+    change_report: str | None,
+    archived: str | None,
+) -> Manifest:
     files = []
     for relative in staging.files:
         path = staging.path / relative
-        entry: dict[str, Any] = {"path": relative, "bytes": path.stat().st_size, "sha256": _sha256(path)}
-        if relative in staging.pages:
-            entry["pages"] = staging.pages[relative]
-        if relative in staging.sources:
-            entry["source"] = staging.sources[relative]
-        files.append(entry)
+        files.append(
+            FileEntry(
+                path=relative,
+                bytes=path.stat().st_size,
+                sha256=_sha256(path),
+                pages=staging.pages.get(relative),
+                source=staging.sources.get(relative),
+            )
+        )
     pack = facts.pack
-    return {
-        "generator": {"name": "safety-manual", "version": __version__},
-        "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-        "profile": {"path": str(profile_path), "digest": profile_digest(profile)},
-        "company": profile.company.name,
-        "province": profile.company.province,
-        "pack": {
-            "id": pack.id,
-            "partner": pack.partner.id,
-            "stream": pack.stream,
-            "protocol": pack.protocol.name,
-            "version": pack.protocol.version or "unversioned",
+    return Manifest.model_validate(
+        {
+            "generator": {"name": "safety-manual", "version": __version__},
+            "built_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+            "profile": {"path": str(profile_path), "digest": profile_digest(profile)},
+            "company": profile.company.name,
+            "province": profile.company.province,
+            "pack": {
+                "id": pack.id,
+                "partner": pack.partner.id,
+                "stream": pack.stream,
+                "protocol": pack.protocol.name,
+                "version": pack.protocol.version or "unversioned",
+            },
+            "revision": facts.revision,
+            "revision_date": facts.date.isoformat(),
+            "page_count": staging.pages.get("manual.pdf", 0),
+            "hazards": [h.id for h in facts.hazards],
+            "forms": [f.id for f in facts.forms],
+            "reused": list(staging.reused),
+            "files": files,
+            "outline": content,
+            "change_report": change_report,
+            "archived": archived,
         },
-        "revision": facts.revision,
-        "revision_date": facts.date.isoformat(),
-        "page_count": staging.pages.get("manual.pdf", 0),
-        "hazards": [h.id for h in facts.hazards],
-        "forms": [f.id for f in facts.forms],
-        "reused": staging.reused,
-        "files": files,
-    }
+        strict=False,
+    )

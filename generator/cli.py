@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=default_jobs(), help="profiles built at once (default: up to 2)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
+    p.add_argument(
+        "--timeout", type=float, default=600.0, help="seconds one profile may take before it is stopped (default: 600)"
+    )
 
     p = sub.add_parser("forms", help="write only the forms for a profile")
     p.add_argument("profile", type=Path)
@@ -106,6 +110,7 @@ def _iso_date(text: str) -> dt.date:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``safety-manual`` command."""
     args = _parser().parse_args(argv)
+    _sigterm_interrupts()
     try:
         return _dispatch(args)
     except UserError as exc:
@@ -124,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (set SAFETY_MANUAL_DEBUG=1 for details)", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _sigterm_interrupts() -> None:
+    """SIGTERM (from ``kill`` or a shutdown) stops a run as Ctrl-C does, so it cleans up after itself."""
+
+    def interrupt(_sig: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -188,19 +188,19 @@ def _merged(base: dict, changes: dict) -> dict:
 def _revise_and_build(
     profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
 ) -> int:
-    """Raise the revision, save the profile and rebuild."""
+    """Raise the revision and rebuild; the profile is saved only with a successful build."""
     import datetime as dt
 
     from generator.build import build_profile, parse_formats
-    from generator.profile import save_profile
+    from generator.profile import profile_text
     from generator.updating import next_revision
 
     revised = next_revision(profile, changes, dt.date.today())
     catalog = default_catalog()
     target = out or _default_out(path, "manual")
     chosen = parse_formats(formats)
-    save_profile(revised, path, packs_version=__version__, keep_comments=True)
-    result = build_profile(revised, path, target, catalog, chosen)
+    text = profile_text(revised, path, packs_version=__version__, keep_comments=True)
+    result = build_profile(revised, path, target, catalog, chosen, save_profile=(path, text))
     print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
     report = result.manifest.get("change_report")
     print(
@@ -210,17 +210,20 @@ def _revise_and_build(
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    from generator.locks import profile_lock
     from generator.profile import load_profile
     from generator.updating import change_hazards
 
     catalog = default_catalog()
-    profile = load_profile(args.profile, catalog)
-    if not args.add_hazard and not args.remove_hazard and not args.note:
-        raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
-    hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
-    changes = "; ".join(p for p in (what, args.note) if p)
-    updated = profile.model_copy(update={"hazards": hazards})
-    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
+    with profile_lock(args.profile):
+        # read under the lock, so a second update starts from this one's revision
+        profile = load_profile(args.profile, catalog)
+        if not args.add_hazard and not args.remove_hazard and not args.note:
+            raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
+        hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
+        changes = "; ".join(p for p in (what, args.note) if p)
+        updated = profile.model_copy(update={"hazards": hazards})
+        return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -277,12 +280,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from generator.batch import BatchRow, find_profiles, run_batch
+    from generator.batch import BatchInterrupted, BatchRow, find_profiles, run_batch
     from generator.build import parse_formats
 
     formats = parse_formats(args.format)
     if args.jobs < 1:
         raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
+    if args.timeout <= 0:
+        raise UserError(f"--timeout: must be more than 0 seconds (got {args.timeout:g})")
     total = len(find_profiles(args.folder))
     console = Console(stderr=True)
     columns = (
@@ -292,30 +297,48 @@ def cmd_batch(args: argparse.Namespace) -> int:
         TimeElapsedColumn(),
         TextColumn("{task.description}"),
     )
+    interrupted = False
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=total)
 
         def done(row: BatchRow) -> None:
             progress.update(task, advance=1, description=f"{row.profile}: {row.status}")
 
-        rows = run_batch(args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh)
-    table = Table(title=f"Batch build: {args.folder} -> {args.output}")
+        try:
+            rows = run_batch(
+                args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh, timeout=args.timeout
+            )
+        except BatchInterrupted as stop:
+            rows, interrupted = stop.rows, True
+    _batch_table(rows, f"Batch build: {args.folder} -> {args.output}")
+    failed = [r for r in rows if r.status == "failed"]
+    for row in failed:
+        print(f"error: {row.profile}: {row.error}", file=sys.stderr)
+    if interrupted:
+        built = [r.profile for r in rows if r.status == "ok"]
+        missing = [r.profile for r in rows if r.status in ("interrupted", "not started")]
+        print(
+            f"interrupted: {len(built)} of {total} profiles built"
+            + (f"; not built (previous outputs kept): {', '.join(missing)}" if missing else ""),
+            file=sys.stderr,
+        )
+        return 130
+    return 1 if failed else 0
+
+
+def _batch_table(rows: list, title: str) -> None:
+    """The batch summary: one row per profile with its client, pages, time and status."""
+    table = Table(title=title)
     for column in ("client", "stream", "partner", "pages", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("pages", "seconds") else "left")
     for row in rows:
-        status = "ok" if row.status == "ok" else f"FAILED: {row.error}"
+        status = "ok" if row.status == "ok" else f"FAILED: {row.error}" if row.status == "failed" else row.status
         if row.status == "ok" and row.reused:
             status += f" ({row.reused} files unchanged)"
         table.add_row(
             row.client or row.profile, row.stream, row.partner, str(row.pages or ""), f"{row.seconds:.1f}", status
         )
     _console().print(table)
-    failed = [r for r in rows if r.status != "ok"]
-    if failed:
-        for row in failed:
-            print(f"error: {row.profile}: {row.error}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def cmd_forms(args: argparse.Namespace) -> int:

@@ -11,14 +11,20 @@ up, before the manual is even assembled; this process computes the change report
 from __future__ import annotations
 
 import multiprocessing
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
+from multiprocessing.connection import Connection
 from pathlib import Path
 
+from generator import lifeline
+from generator.commit import commit, recover
 from generator.document import Document
+from generator.locks import folder_lock
+from generator.manifest import Warn, warn_stderr
+from generator.outdir import safe_relative
 from generator.reuse import PreviousOutputs, copy_into, source_digests
 from generator.writers import docx_writer, pdf_writer
 from generator.yamlio import write_atomic
@@ -27,16 +33,24 @@ Progress = Callable[[str], None]
 
 
 class Staging:
-    """A private folder inside the output folder; committed by renames, or removed."""
+    """A private folder inside the output folder; committed as one step (see :mod:`generator.commit`).
 
-    def __init__(self, out_dir: Path):
+    Creating it takes the output folder's lock (released by :meth:`commit` or
+    :meth:`discard`), finishes or undoes a commit a killed run left behind, and clears
+    staging folders such runs left.
+    """
+
+    def __init__(self, out_dir: Path, warn: Warn = warn_stderr):
         self.out_dir = out_dir
         out_dir.mkdir(parents=True, exist_ok=True)
-        # a build killed part-way leaves its staging folder behind; the next build clears it
-        for stale in out_dir.glob(".staging-*"):
-            if stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
-        self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        self._lock: ExitStack | None = ExitStack()
+        self._lock.enter_context(folder_lock(out_dir))
+        try:
+            recover(out_dir, warn)
+            self.path = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        except BaseException:
+            self._release()
+            raise
         self.files: list[str] = []
         self.pages: dict[str, int] = {}
         self.sources: dict[str, str] = {}  # file -> source digest (see reuse.py)
@@ -44,22 +58,32 @@ class Staging:
 
     def target(self, relative: str) -> Path:
         """The staging path for output file ``relative`` (recorded for the commit)."""
+        if safe_relative(relative) != relative:
+            raise ValueError(f"not a plain relative path: {relative!r}")
         path = self.path / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         self.files.append(relative)
         return path
 
-    def commit(self) -> None:
-        """Move every staged file into place, then remove the staging folder."""
-        for relative in self.files:
-            final = self.out_dir / relative
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.path / relative, final)
-        self.discard()
+    def commit(self, remove: list[str] | None = None, profile: tuple[Path, str] | None = None) -> None:
+        """Move every staged file into place and take out ``remove``, as one step; then clean up.
+
+        ``profile`` (a path and its new text) is saved as part of the same step.
+        """
+        try:
+            commit(self.out_dir, self.path, self.files, remove or [], profile)
+        finally:
+            self.discard()
 
     def discard(self) -> None:
-        """Remove the staging folder and whatever is still in it."""
+        """Remove the staging folder and whatever is still in it; release the folder's lock."""
         shutil.rmtree(self.path, ignore_errors=True)
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     def __enter__(self) -> Staging:
         return self
@@ -81,9 +105,14 @@ class DocumentWriter:
         self.formats = formats
         self.progress = progress
         self.pool: ProcessPoolExecutor | None = None
+        self._lifeline: Connection | None = None
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
-            self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            # the workers end when this process ends, even if it is killed (see lifeline.py)
+            reader, self._lifeline = context.Pipe(duplex=False)
+            self.pool = ProcessPoolExecutor(
+                max_workers=jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
+            )
             for _ in range(jobs if "pdf" in formats else 0):
                 # loads Typst and the fonts in each worker while the manual is assembled
                 self.pool.submit(pdf_writer.warm_up)
@@ -135,9 +164,15 @@ class DocumentWriter:
     def __enter__(self) -> DocumentWriter:
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+            if kind is not None:
+                # failed or interrupted: stop the workers now rather than wait for their PDFs
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
+            self.pool.shutdown(wait=kind is None, cancel_futures=True)
+        if self._lifeline is not None:
+            self._lifeline.close()
 
 
 def _docx_bytes(document: Document) -> tuple[bytes, None]:

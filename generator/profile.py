@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -160,7 +161,8 @@ class Profile(_Model):
     hazards: list[str] = Field(min_length=1, description="Hazard ids; `safety-manual hazards` lists them.")
     people: People
     emergency: Emergency = Emergency()
-    sites: list[Site] = []
+    # bounded: every site is listed in several chapters and forms (10,000 took gigabytes)
+    sites: list[Site] = Field([], max_length=500)
     document: DocumentInfo = DocumentInfo()
     custom: Custom = Custom()
 
@@ -262,8 +264,8 @@ def profile_digest(profile: Profile) -> str:
     return hashlib.sha256(dump_yaml(profile.model_dump(mode="json")).encode()).hexdigest()
 
 
-def save_profile(profile: Profile, path: Path, packs_version: str, keep_comments: bool = False) -> None:
-    """Write the profile as commented YAML, atomically.
+def profile_text(profile: Profile, path: Path, packs_version: str, keep_comments: bool = False) -> str:
+    """The YAML text of ``profile`` as it would be saved at ``path``.
 
     With ``keep_comments`` (a revision of the profile already at ``path``) the file keeps
     its comments and key order and only the values change (see :mod:`generator.profile_file`);
@@ -279,11 +281,29 @@ def save_profile(profile: Profile, path: Path, packs_version: str, keep_comments
             original = None
     merged = merged_text(original, profile) if original else None
     if merged is not None:
-        write_atomic(path, merged)
-        return
+        return merged
     header = (
         "# Health and safety manual profile: edit it and run `safety-manual build` again.\n"
         f"# Written by safety-manual {__version__} (content {packs_version}) on {dt.date.today().isoformat()}.\n"
         "# Key names under company, partner and hazards are stable; see `safety-manual schema`.\n"
     )
-    write_atomic(path, header + dump_yaml(profile_to_data(profile)))
+    return header + dump_yaml(profile_to_data(profile))
+
+
+def write_profile_text(path: Path, text: str) -> None:
+    """Save profile ``text`` at ``path`` atomically, keeping the file's mode.
+
+    A profile that is a link is written through it: the real file gets the new text and
+    the link stays a link.
+    """
+    real = path.resolve()
+    try:
+        mode = stat.S_IMODE(real.stat().st_mode)
+    except FileNotFoundError:
+        mode = None  # a new file: the user's umask decides
+    write_atomic(real, text, mode=mode)
+
+
+def save_profile(profile: Profile, path: Path, packs_version: str, keep_comments: bool = False) -> None:
+    """Write the profile as commented YAML, atomically (see :func:`profile_text`)."""
+    write_profile_text(path, profile_text(profile, path, packs_version, keep_comments))

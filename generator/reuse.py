@@ -18,10 +18,11 @@ import importlib.metadata
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from generator import __version__
 from generator.document import Document
+from generator.manifest import FileEntry, Manifest
+from generator.outdir import inside, regular_file
 from generator.paths import fonts_dir, typst_dir
 
 # the libraries whose output ends up in the files
@@ -71,25 +72,22 @@ class Reusable:
 class PreviousOutputs:
     """The files of the previous build in ``out_dir``, looked up by path and source digest."""
 
-    def __init__(self, out_dir: Path, manifest: dict[str, Any] | None):
+    def __init__(self, out_dir: Path, manifest: Manifest | None):
         self.out_dir = out_dir
-        self.entries: dict[str, dict[str, Any]] = {}
-        for entry in (manifest or {}).get("files", []):
-            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-                self.entries[entry["path"]] = entry
+        # read_manifest has validated the record and dropped paths outside the folder
+        self.entries: dict[str, FileEntry] = {e.path: e for e in manifest.files} if manifest else {}
 
     def find(self, relative: str, digest: str) -> Reusable | None:
         """The previous file at ``relative`` if it was written from ``digest`` and is intact."""
         entry = self.entries.get(relative)
-        if not entry or entry.get("source") != digest:
+        if not entry or entry.source != digest:
             return None
-        path = self.out_dir / relative
-        if not path.is_file() or path.is_symlink():
+        path = inside(self.out_dir, relative)
+        if path is None or not regular_file(path):
             return None
-        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+        if hashlib.sha256(path.read_bytes()).hexdigest() != entry.sha256:
             return None  # edited or damaged since: render it again
-        pages = entry.get("pages")
-        return Reusable(path, pages if isinstance(pages, int) else None)
+        return Reusable(path, entry.pages)
 
 
 def copy_into(reusable: Reusable, target: Path) -> None:

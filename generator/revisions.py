@@ -2,8 +2,8 @@
 
 A build records an outline of its content (a digest of every section and form) in
 build.json. The next build compares outlines, writes ``changes-rev-N.md`` when the content
-changed, and moves the previous revision's files to ``archive/rev-N/`` instead of
-overwriting them. Outlines are taken from a rendering with a neutral revision number and
+changed, and the previous revision's files are archived in ``archive/rev-N/`` instead of
+being overwritten (see :mod:`generator.commit`). Outlines are taken from a rendering with a neutral revision number and
 date, so a new revision number alone is not reported as a change in every chapter.
 """
 
@@ -12,10 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
-import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 from generator.document import Document, Section, text_of
@@ -104,48 +100,3 @@ def report(diff: dict[str, dict[str, list[str]]], revision: int, previous: dict[
             for name in entries[kind]:
                 lines.append(f"- {kind.capitalize()}: {name}")
     return "\n".join(lines) + "\n"
-
-
-def read_previous(out_dir: Path) -> dict[str, Any] | None:
-    """The previous build's manifest in ``out_dir``, if any."""
-    path = out_dir / "build.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def archive_previous(out_dir: Path, previous: dict[str, Any]) -> str | None:
-    """Move the previous revision's files to ``archive/rev-N/``; never overwrite an archive."""
-    revision = previous.get("revision")
-    target = out_dir / "archive" / f"rev-{revision}"
-    if target.exists():
-        return None
-    moved = False
-    for entry in previous.get("files", []):
-        relative = entry["path"]
-        if relative.startswith(("changes-rev-", "archive/")):
-            continue
-        source = out_dir / relative
-        if source.is_file():
-            destination = target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, destination)
-            moved = True
-    return str(target.relative_to(out_dir)) if moved else None
-
-
-def remove_stale(out_dir: Path, previous: dict[str, Any] | None, keep: list[str]) -> None:
-    """Delete files of the previous build of the same revision that this build no longer writes."""
-    if not previous:
-        return
-    for entry in previous.get("files", []):
-        relative = entry["path"]
-        if relative in keep or relative.startswith(("changes-rev-", "archive/")):
-            continue
-        path = out_dir / relative
-        if path.is_file():
-            path.unlink()
-    for folder in sorted((out_dir / "forms").rglob("*"), reverse=True) if (out_dir / "forms").is_dir() else []:
-        if folder.is_dir() and not any(folder.iterdir()):
-            shutil.rmtree(folder, ignore_errors=True)

@@ -10,9 +10,14 @@ name such as ``*Smith* <b> {{ 7*7 }}`` prints exactly as typed.
 from __future__ import annotations
 
 import functools
+import os
 import re
+import signal
 import string
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +76,77 @@ class _Loader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
+# A pack's template is rendered within these budgets: a loop that never ends or a string
+# of billions of characters stops with a located error instead of hanging or eating memory.
+MAX_TEMPLATE_SECONDS = float(os.environ.get("SAFETY_MANUAL_TEMPLATE_SECONDS", "10"))
+MAX_TEMPLATE_CHARS = 2_000_000  # any one value, and one template's whole output
+
+
+class BudgetExceeded(Exception):
+    """A template ran out of its time or size budget."""
+
+
+_deadline = threading.local()
+
+
+def _check_time() -> None:
+    deadline = getattr(_deadline, "at", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise BudgetExceeded(f"took longer than {MAX_TEMPLATE_SECONDS:g} seconds")
+
+
+def _length(value: Any) -> int | None:
+    return len(value) if isinstance(value, str | bytes | list | tuple) else None
+
+
+class _BudgetedSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with the time budget checked on every call and sizes on ``*``, ``**`` and ``+``."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:  # noqa: D102
+        _check_time()
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                size = _length(seq)
+                if size is not None and isinstance(times, int) and size * times > MAX_TEMPLATE_CHARS:
+                    raise BudgetExceeded(f"a value would be longer than {MAX_TEMPLATE_CHARS:,} characters")
+        if operator == "**" and isinstance(left, int) and isinstance(right, int) and abs(right) > 1000:
+            raise BudgetExceeded("a power with an exponent over 1000")
+        if operator == "+":
+            sizes = (_length(left), _length(right))
+            if None not in sizes and sum(s for s in sizes if s) > MAX_TEMPLATE_CHARS:
+                raise BudgetExceeded(f"a value would be longer than {MAX_TEMPLATE_CHARS:,} characters")
+        return super().call_binop(context, operator, left, right)
+
+    def call(self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
+        _check_time()
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+@contextmanager
+def _time_budget() -> Iterator[None]:
+    """Stop rendering after the time budget; in the main thread also inside a bare loop."""
+    outer = getattr(_deadline, "at", None)
+    _deadline.at = time.monotonic() + MAX_TEMPLATE_SECONDS
+    timer = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    previous: Any = None
+    if timer:
+
+        def _expired(_sig: int, _frame: Any) -> None:
+            raise BudgetExceeded(f"took longer than {MAX_TEMPLATE_SECONDS:g} seconds")
+
+        previous = signal.signal(signal.SIGALRM, _expired)
+        signal.setitimer(signal.ITIMER_REAL, MAX_TEMPLATE_SECONDS)
+    try:
+        yield
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        _deadline.at = outer
+
+
 def make_environment(search_path: list[Path]) -> jinja2.Environment:
     """A sandboxed environment that loads templates from ``search_path``, first match wins.
 
@@ -83,7 +159,7 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
 
 @functools.lru_cache(maxsize=32)
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
-    env = ImmutableSandboxedEnvironment(
+    env = _BudgetedSandbox(
         loader=_Loader(list(search_path), followlinks=False),
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -101,7 +177,16 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any], display_
     """Render template ``name``; any template fault becomes a located :class:`ContentError`."""
     try:
         template = env.get_template(name)
-        return template.render(context)
+        with _time_budget():
+            return _render_capped(template, context)
+    except BudgetExceeded as exc:
+        where, line = _template_frame(exc, name, display_root)
+        raise ContentError(problems=[Problem(where, line, "", f"template stopped: {exc}")]) from None
+    except RecursionError as exc:
+        where, line = _template_frame(exc, name, display_root)
+        raise ContentError(
+            problems=[Problem(where, line, "", "template stopped: calls nested too deeply (a macro calling itself?)")]
+        ) from None
     except jinja2.TemplateSyntaxError as exc:
         where = _display(exc.filename or name, display_root)
         raise ContentError(problems=[Problem(where, exc.lineno, "", f"template syntax error: {exc.message}")]) from None
@@ -118,6 +203,17 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any], display_
         raise ContentError(
             problems=[Problem(where, line, "", f"template error: {type(exc).__name__}: {exc}")]
         ) from None
+
+
+def _render_capped(template: jinja2.Template, context: dict[str, Any]) -> str:
+    """Render ``template``, stopping once its output passes the size budget."""
+    parts, total = [], 0
+    for chunk in template.generate(context):
+        total += len(chunk)
+        if total > MAX_TEMPLATE_CHARS:
+            raise BudgetExceeded(f"its output would be longer than {MAX_TEMPLATE_CHARS:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
 
 
 def _display(filename: str, root: Path | None) -> str:
@@ -139,6 +235,9 @@ def _template_frame(exc: BaseException, name: str, root: Path | None) -> tuple[s
             filename = tb.tb_frame.f_globals.get("__jinja_template__")
             if filename is not None:
                 found = (_display(filename.filename or name, root), filename.get_corresponding_lineno(tb.tb_lineno))
+            elif code.co_filename.endswith((".md", ".html", ".j2")):
+                # a frame Jinja rewrote to point at the template: its file and line are the template's
+                found = (_display(code.co_filename, root), tb.tb_lineno)
         tb = tb.tb_next
     return found
 

@@ -21,6 +21,7 @@ from generator.errors import Problem, UserError
 
 Path_ = tuple[str | int, ...]
 MAX_YAML_BYTES = 2_000_000
+MAX_YAML_DEPTH = 40  # a profile nests five levels; content files a few more
 
 
 @dataclass
@@ -69,6 +70,8 @@ class _Builder:
         self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        if len(path) > MAX_YAML_DEPTH:
+            raise self._error(node, path[:1], f"nested more than {MAX_YAML_DEPTH} levels deep")
         # the C composer resolves aliases to the anchored node itself, so a node met twice
         # is an alias; the pure-Python loader then reports it with the alias's own line
         if id(node) in self.seen:
@@ -154,10 +157,39 @@ def _load_fast(text: str, file: str) -> Located | None:
             return Located(None, file, {(): 1})
         builder = _Builder(file, loader)
         return Located(builder.build(node, ()), file, builder.lines)
-    except (yaml.YAMLError, _SharedNode, UserError):
+    except (yaml.YAMLError, _SharedNode, UserError, RecursionError):
         return None
     finally:
         loader.dispose()
+
+
+def _too_deep(text: str, file: str) -> UserError:
+    """The error for text nested too deeply to compose, located by walking its events.
+
+    The parser produces events without recursion, so this works where composing the
+    node tree ran out of stack.
+    """
+    depth, line, top, last = 0, None, "", ""
+    loader = _FastLoader(text) if yaml.__with_libyaml__ else yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.ScalarEvent) and depth == 1:
+                last = str(event.value)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                top = last if depth == 2 else top
+                if depth > MAX_YAML_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    break
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line = mark.line + 1 if mark is not None else None
+    finally:
+        loader.dispose()
+    return UserError(problems=[Problem(file, line, top, f"nested more than {MAX_YAML_DEPTH} levels deep")])
 
 
 def load_yaml_text(text: str, file: str) -> Located:
@@ -181,24 +213,37 @@ def load_yaml_text(text: str, file: str) -> Located:
         raise UserError(problems=[Problem(file, line, "", f"invalid YAML: {reason}")]) from None
     except yaml.YAMLError as exc:
         raise UserError(problems=[Problem(file, None, "", f"invalid YAML: {exc}")]) from None
+    except RecursionError:
+        raise _too_deep(text, file) from None
     finally:
         loader.dispose()
 
 
 def load_yaml(path: Path, display: str | None = None) -> Located:
-    """Read and parse a YAML file; every failure becomes a one-line :class:`UserError`."""
+    """Read and parse a YAML file; every failure becomes a one-line :class:`UserError`.
+
+    Only a regular file is read (a FIFO or a device would block or never end), and its
+    size is checked before reading.
+    """
+    from generator.limits import read_capped
+
     name = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            raise UserError(problems=[Problem(name, None, "", "file is too large to be a profile or content file")])
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_YAML_BYTES, name, "a profile or content file")
     except FileNotFoundError:
         raise UserError(f"{name}: file not found") from None
     except IsADirectoryError:
         raise UserError(f"{name}: is a folder, not a YAML file") from None
     except PermissionError:
         raise UserError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UserError(f"{name}: cannot read ({exc.strerror})") from None
+    except UserError as exc:
+        if "larger than" in str(exc):
+            raise UserError(
+                problems=[Problem(name, None, "", "file is too large to be a profile or content file")]
+            ) from None
+        raise
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -206,17 +251,21 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     return load_yaml_text(text, name)
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     A crash part-way leaves the previous file whole: the rename is the only step that
-    touches ``path``.
+    touches ``path``. The file gets ``mode``, by default what the user's umask gives a new
+    file (a temporary file alone would be private, 0600).
     """
+    from generator.outdir import file_mode
+
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), file_mode() if mode is None else mode)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
