@@ -71,7 +71,14 @@ def test_stream_command_json_and_text():
 def test_stream_command_errors():
     proc = run_cli("stream", "--province", "QC", "--workers", "8")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: unknown province 'QC': use one of AB, BC, MB, NB, NL, NS, ON, PE, SK"
+    assert proc.stderr.strip().startswith(
+        "error: unknown province 'QC': use one of AB, BC, MB, NB, NL, NS, ON, PE, SK."
+    )
+    proc = run_cli("stream", "--province", "AB", "--workers", "8", "--industry", "plumbing")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: unknown industry 'plumbing': did you mean 'plumbing_mechanical'?"
+    proc = run_cli("stream", "--province", "AB", "--workers", "8", "--industry", "bakery")
+    assert proc.stderr.strip().startswith("error: unknown industry 'bakery' (use one of agriculture, auto_repair,")
     proc = run_cli("stream", "--province", "AB", "--workers", "0")
     assert proc.stderr.strip() == "error: workers must be at least 1 (got 0)"
 
@@ -96,7 +103,8 @@ def test_profile_stream_must_fit_the_size(catalog):
     with pytest.raises(UserError) as info:
         profile_from_text(yaml.safe_dump(data, sort_keys=False), catalog, name="p.yaml")
     assert info.value.lines == [
-        "p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25)"
+        "p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25):"
+        " use stream: COR (or leave stream out and the advisor chooses)"
     ]
 
 
