@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     handler = getattr(commands, f"cmd_{args.command}")
     result: int = handler(args)
     return result
+
+
+def command_name() -> str:
+    """How to run safety-manual from this shell: its name when on PATH, else a path that works."""
+    if shutil.which("safety-manual"):
+        return "safety-manual"
+    script = Path(sys.executable).parent / "safety-manual"  # the venv's bin folder, not resolved
+    if script.is_file():
+        relative = os.path.relpath(script)
+        return shlex.quote(str(script) if relative.startswith("..") else relative)
+    return f"{shlex.quote(sys.executable)} -m generator"
 
 
 def print_json(data: Any) -> None:

@@ -15,11 +15,12 @@ from typing import Any, Literal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.advisor import advise
+from generator.advisor import Advice, advise, fitting_packs
 from generator.catalog import Catalog
+from generator.content_models import Pack
 from generator.errors import ContentError, Problem, UserError
 from generator.paths import data_dir
-from generator.validation import suggest, validate_located
+from generator.validation import one_of, suggest, validate_located
 from generator.yamlio import load_yaml
 
 QuestionType = Literal["text", "integer", "select", "checkbox", "confirm", "date", "list"]
@@ -135,7 +136,7 @@ class Interview:
         if source == "industries":
             return [Choice(value=i.id, title=i.name) for i in sorted(cat.industries.values(), key=lambda i: i.name)]
         if source == "streams":
-            return [Choice(value=s, title=s) for s in ("SECOR", "Small COR", "COR")]
+            return self._stream_choices()
         if source == "hazards":
             # the industry's usual hazards first, ticked; then the rest of the library
             suggested = self._suggested_hazards()
@@ -147,21 +148,107 @@ class Interview:
             ]
             return first + rest
         if source == "partners":
-            advice = self._advice()
-            seen: dict[str, Choice] = {}
-            for pack in advice.packs if advice else []:
-                seen.setdefault(
-                    pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}")
-                )
-            return list(seen.values())
+            return self._partner_choices()
         return [Choice(value=c, title=c) for c in q.choices]
 
-    def _advice(self):
+    def _company(self) -> tuple[str, int, str | None] | None:
+        """Province, workers and industry answered so far, or None before them."""
         province = get_path(self.result, "company.province")
         workers = get_path(self.result, "company.workers")
-        if province is None or workers is None:
+        if province not in self.catalog.jurisdictions or workers is None:
             return None
-        return advise(self.catalog, province, int(workers), get_path(self.result, "company.industry"))
+        industry = get_path(self.result, "company.industry")
+        return province, int(workers), industry if industry in self.catalog.industries else None
+
+    def _advice(self) -> Advice | None:
+        company = self._company()
+        return advise(self.catalog, *company) if company else None
+
+    def _streams(self) -> list[str]:
+        """The streams that exist for the province and size, the advisor's choice first.
+
+        Where partners serve the industry, the streams they offer for this size decide;
+        otherwise the province's own streams do.
+        """
+        company = self._company()
+        if company is None:
+            return list(STREAMS)
+        province, workers, industry = company
+        offered = {p.stream for p in fitting_packs(self.catalog, province, workers, industry, None)}
+        if offered:
+            streams = [s for s in STREAMS if s in offered]
+        else:
+            small = self.catalog.jurisdictions[province].small_employer
+            fits = small.stream is not None and small.max_workers is not None and workers <= small.max_workers
+            streams = [s for s in STREAMS if s == "COR" or (fits and s == small.stream)]
+        advice = self._advice()
+        if advice and advice.stream in streams:
+            streams.remove(advice.stream)
+            streams.insert(0, advice.stream)
+        return streams
+
+    def _stream_choices(self) -> list[Choice]:
+        advice = self._advice()
+        choices = []
+        for stream in self._streams():
+            if advice and stream == advice.stream:
+                why = (advice.warnings[:1] if advice.packs and not advice.reasons else advice.reasons[:1]) or [""]
+                title = f"{stream}  (advised: {why[0].rstrip('.')})" if why[0] else f"{stream}  (advised)"
+            elif stream == "COR":
+                title = "COR  (if a client or prime contractor requires it)"
+            else:
+                title = stream
+            choices.append(Choice(value=stream, title=title))
+        return choices
+
+    def _chosen_stream(self) -> str | None:
+        stream = get_path(self.result, "stream")
+        if stream is None:
+            advice = self._advice()
+            stream = advice.stream if advice else None
+        return stream
+
+    def fitting_partner_packs(self) -> list[Pack]:
+        """Packs that fit province, industry, size and the chosen stream."""
+        company = self._company()
+        if company is None:
+            return []
+        return fitting_packs(self.catalog, *company, self._chosen_stream())
+
+    def _partner_choices(self) -> list[Choice]:
+        packs = self.fitting_partner_packs()
+        closest = False
+        if not packs and (company := self._company()) is not None:
+            # nobody serves this industry: offer the partners of the province that fit the
+            # size and stream whatever their sector, general-purpose ones first
+            province, workers, _ = company
+            packs = sorted(
+                fitting_packs(self.catalog, province, workers, None, self._chosen_stream()),
+                key=lambda p: ("general" not in p.sectors, p.id),
+            )
+            closest = True
+        seen: dict[str, Choice] = {}
+        for pack in packs:
+            note = f"  (closest available; serves {', '.join(pack.sectors)})" if closest else ""
+            seen.setdefault(
+                pack.partner.id,
+                Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}{note}"),
+            )
+        return list(seen.values())
+
+    def no_partner_fits(self) -> str | None:
+        """Who to ask when no bundled partner serves this industry, or None when one does."""
+        company = self._company()
+        if company is None or self.fitting_partner_packs():
+            return None
+        province, workers, industry = company
+        jur = self.catalog.jurisdictions[province]
+        board = jur.compensation_board.short or jur.compensation_board.name
+        what = self.catalog.industries[industry].name.lower() if industry else "your work"
+        return (
+            f"No certifying partner in safety-manual serves {what} in {jur.name} "
+            f"for {self._chosen_stream()} at {workers} workers: ask {board} which certifying partner covers it"
+        )
 
     def _suggested_hazards(self) -> list[str]:
         industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
@@ -204,18 +291,48 @@ class Interview:
         allowed = [c.value for c in choices]
         if q.type == "select":
             if allowed and value not in allowed:
-                return value, f"{value!r} is not one of the choices{suggest(str(value), allowed)}"
+                return value, self._refusal(q, str(value), choices)
             return value, None
         if q.type in ("checkbox", "list"):
             items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
             for item in items:
                 if q.type == "checkbox" and allowed and item not in allowed:
-                    return value, f"{item!r} is not one of the choices{suggest(str(item), allowed)}"
+                    titles = {c.value: c.title for c in choices}
+                    return value, f"{item!r} is not one of the choices{suggest(str(item), titles)}"
             return [str(i) for i in items], None
         text = str(value).strip()
         if len(text) > q.max_length:
             return value, f"is too long (at most {q.max_length} characters)"
         return text, None
+
+    def _refusal(self, q: Question, value: str, choices: list[Choice]) -> str:
+        """Why ``value`` is not offered for ``q``, given the answers so far, and what to choose."""
+        allowed = [c.value for c in choices]
+        choose = f": choose {one_of(allowed)}" if len(allowed) <= 6 else ""
+        company = self._company()
+        if q.choices_from == "streams" and value in STREAMS and company is not None:
+            province, workers, industry = company
+            jur = self.catalog.jurisdictions[province]
+            small = jur.small_employer
+            if value == small.stream and small.max_workers is not None and workers > small.max_workers:
+                limit = f"{small.max_workers} or fewer workers"
+                reason = f"{value} in {jur.name} is for employers with {limit} (you have {workers})"
+            elif value != "COR" and value != small.stream:
+                reason = f"{value} is not offered in {jur.name}"
+            else:
+                reason = f"no certifying partner in safety-manual offers {value} for this work and size in {jur.name}"
+            return reason + choose
+        if q.choices_from == "partners" and company is not None:
+            offered = self.catalog.packs_for_partner(value)
+            if offered:
+                province, workers, _ = company
+                short = offered[0].partner.short
+                if not any(province in p.provinces for p in offered):
+                    served = ", ".join(sorted({x for p in offered for x in p.provinces}))
+                    return f"{short} does not certify employers in {province} (it serves {served}){choose}"
+                return f"{short} does not offer {self._chosen_stream()} for this work and size in {province}{choose}"
+        titles = {c.value: c.title for c in choices}
+        return f"{value!r} is not one of the choices{suggest(value, titles) or choose}"
 
     def applies(self, q: Question) -> bool:
         if not q.when:
@@ -224,7 +341,11 @@ class Interview:
 
     # ---------------------------------------------------------------------- run
     def run(self, ask: Asker | None) -> dict[str, Any]:
-        """Answer every question; ``ask`` is None when there is no terminal."""
+        """Answer every question; ``ask`` is None when there is no terminal.
+
+        Each answer is checked at its question against the answers before it; a refused
+        answer (typed, from the answers file, or saved) is explained and asked again.
+        """
         missing: list[str] = []
         problems: list[str] = []
         for questionnaire in self.questionnaires:
@@ -232,6 +353,18 @@ class Interview:
                 if not self.applies(q):
                     continue
                 choices = self.choices(q)
+                notes: list[str] = []
+                if q.choices_from == "partners" and (who := self.no_partner_fits()):
+                    if ask is None and get_path(self.given, q.id) is None:
+                        closest = f" (e.g. {choices[0].value})" if choices else ""
+                        problems.append(
+                            f"{q.id}: {who}; or name the closest general partner{closest} in the answers file"
+                        )
+                        continue
+                    # the question's own help ("only the partners that serve you are listed") is untrue here
+                    q = q.model_copy(update={"help": ""})
+                    notes.append(f"{who}. You can save the profile with the closest partner, or stop.")
+                    choices = [*choices, Choice(value=STOP, title="Stop here and keep my answers in a draft")]
                 given = get_path(self.given, q.id)
                 if given is not None:
                     value, error = self.check(q, given, choices)
@@ -242,20 +375,21 @@ class Interview:
                     problems.append(f"{self.answers_name}: {q.id}: {error}")
                     if ask is None:
                         continue
-                saved = get_path(self.saved, q.id)
-                default = saved if saved not in (None, "", []) else self.default(q)
+                    notes.append(f"The answer {given!r} from {self.answers_name} was refused: {error}.")
+                default = self._default_for(q, choices, notes)
                 if ask is None:
                     if default not in (None, "", []):
                         set_path(self.result, q.id, default)
                     elif q.required:
                         missing.append(q.id)
                     continue
-                value = ask(q, choices, default)
-                value, error = self.check(q, value, choices)
+                asked = q.model_copy(update={"help": " ".join([*notes, q.help]).strip()}) if notes else q
+                value, error = self.check(q, ask(asked, choices, default), choices)
                 while error is not None:
                     retry = q.model_copy(update={"help": f"That answer {error}. Please try again."})
-                    value = ask(retry, choices, default)
-                    value, error = self.check(q, value, choices)
+                    value, error = self.check(q, ask(retry, choices, default), choices)
+                if value == STOP:
+                    raise Stopped(notes[0] if notes else "stopped")
                 if value not in (None, "", []):
                     set_path(self.result, q.id, value)
         if ask is None and (missing or problems):
@@ -268,3 +402,21 @@ class Interview:
                 )
             raise UserError(lines)
         return self.result
+
+    def _default_for(self, q: Question, choices: list[Choice], notes: list[str]) -> Any:
+        """The saved answer when it still fits the answers so far, else the suggested one."""
+        saved = get_path(self.saved, q.id)
+        if saved not in (None, "", []):
+            _, error = self.check(q, saved, choices)
+            if error is None:
+                return saved
+            notes.append(f"Your saved answer {saved!r} no longer fits: {error}.")
+        return self.default(q)
+
+
+class Stopped(Exception):
+    """The user chose to stop (no partner fits); the answers so far go to a draft."""
+
+
+STOP = "__stop__"
+STREAMS = ("SECOR", "Small COR", "COR")
