@@ -364,6 +364,10 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
 
+    if args.list:
+        return _list_forms(args)
+    if args.profile is None:
+        raise UserError("forms: give a profile, or --list to see the form ids")
     catalog = _catalog_for(args)
     formats = parse_formats(args.format)
     profile = load_profile(args.profile, catalog)
@@ -375,4 +379,19 @@ def cmd_forms(args: argparse.Namespace) -> int:
         write_documents(staging, items, formats, lambda _m: None)
         staging.commit()
     print(f"Wrote {len(staging.files)} form files to {out}/")
+    return 0
+
+
+def _list_forms(args: argparse.Namespace) -> int:
+    """``forms --list``: the ids ``--only`` takes, with each form's number and title."""
+    from generator.forms_catalog import load_forms
+
+    forms = load_forms()
+    table = Table(title="Forms (ids for --only)")
+    for column in ("id", "number", "title", "written"):
+        table.add_column(column)
+    for form in forms.values():
+        written = "for profiles with equipment hazards" if form.when == "equipment" else "always"
+        table.add_row(form.id, form.number, form.title, written)
+    _console().print(table)
     return 0

@@ -311,3 +311,34 @@ def test_typed_default_is_replaced_not_appended(tmp_path, catalog):
     child.expect("Profile written to profile.yaml")
     _finish(child, 0)
     assert load_profile(tmp_path / "profile.yaml", catalog).people.owner.title == "Owner"
+
+
+def test_saved_stream_that_no_longer_fits_is_explained_and_replaced(catalog):
+    """`interview --profile` after raising workers from 4 to 11 in Alberta: SECOR is not kept."""
+    from generator.questionnaire import Interview, load_questionnaires
+
+    saved = {
+        "company": {"name": "Test Co", "province": "AB", "workers": 4, "industry": "roofing"},
+        "partner": "acsa",
+        "stream": "SECOR",
+        "hazards": ["ladders"],
+        "people": {"owner": {"name": "Pat"}},
+    }
+    shown: dict[str, str] = {}
+
+    def asker(question, choices, default):
+        shown[question.id] = question.help
+        if question.id == "company.workers":
+            return "11"
+        if question.id == "stream":
+            assert [c.value for c in choices] == ["COR"]
+        if default is None and question.required:
+            return "General Hospital"  # the only required question the saved profile leaves open
+        return default
+
+    result = Interview(catalog, load_questionnaires(), {}, saved=saved).run(asker)
+    assert result["stream"] == "COR" and result["partner"] == "acsa"
+    assert shown["stream"].startswith(
+        "Your saved answer 'SECOR' no longer fits: SECOR in Alberta is for employers with 10 or fewer workers"
+        " (you have 11): choose COR."
+    )
