@@ -8,6 +8,7 @@ answers so far, never Python.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from generator.paths import data_dir
 from generator.validation import one_of, suggest, validate_located
 from generator.yamlio import load_yaml
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what a profile refuses (see profile.py)
 QuestionType = Literal["text", "integer", "select", "checkbox", "confirm", "date", "list"]
 _ENV = ImmutableSandboxedEnvironment()
 
@@ -295,12 +297,16 @@ class Interview:
             return value, None
         if q.type in ("checkbox", "list"):
             items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
-            for item in items:
+            for i, item in enumerate(items):
+                if item in items[:i]:
+                    return value, f"lists {item!r} twice"
                 if q.type == "checkbox" and allowed and item not in allowed:
                     titles = {c.value: c.title for c in choices}
                     return value, f"{item!r} is not one of the choices{suggest(str(item), titles)}"
             return [str(i) for i in items], None
         text = str(value).strip()
+        if _BAD_CHARS.search(text):
+            return value, "contains control characters that cannot be printed"
         if len(text) > q.max_length:
             return value, f"is too long (at most {q.max_length} characters)"
         return text, None

@@ -342,3 +342,24 @@ def test_saved_stream_that_no_longer_fits_is_explained_and_replaced(catalog):
         "Your saved answer 'SECOR' no longer fits: SECOR in Alberta is for employers with 10 or fewer workers"
         " (you have 11): choose COR."
     )
+
+
+def test_a_refusal_at_the_end_keeps_the_other_answers_in_a_draft(tmp_path, catalog):
+    """An answer only the whole profile can refuse: the lines name the answer, not a file called "answers"."""
+    import pytest
+
+    from generator.commands import _profile_from_answers
+    from generator.errors import UserError
+
+    answers = yaml.safe_load(yaml.safe_dump(FULL))
+    answers["company"]["workers"] = 0  # the profile needs at least one worker
+    output = tmp_path / "profile.yaml"
+    with pytest.raises(UserError) as info:
+        _profile_from_answers(catalog, answers, None, output, "safety-manual interview -o profile.yaml")
+    assert info.value.lines == [
+        "company.workers: must be at least 1 (got 0)",
+        f"your other answers are kept in {output}.draft; run `safety-manual interview -o profile.yaml` to resume",
+    ]
+    draft = yaml.safe_load((tmp_path / "profile.yaml.draft").read_text())
+    assert "workers" not in draft["company"] and draft["company"]["name"] == "North Shore Electric"
+    assert not output.exists()
