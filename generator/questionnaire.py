@@ -16,7 +16,7 @@ from typing import Any, Literal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.advisor import Advice, advise, fitting_packs
+from generator.advisor import Advice, advise, fitting_packs, recommend_stream
 from generator.catalog import Catalog
 from generator.content_models import Pack
 from generator.errors import ContentError, Problem, UserError
@@ -194,7 +194,10 @@ class Interview:
         choices = []
         for stream in self._streams():
             if advice and stream == advice.stream:
-                why = (advice.warnings[:1] if advice.packs and not advice.reasons else advice.reasons[:1]) or [""]
+                # when no partner offers the province's own stream, the advisor switched to what
+                # partners do offer, and its first warning (not the size rule) is the reason
+                province_stream, _, _ = recommend_stream(self.catalog, advice.province, advice.workers)
+                why = (advice.reasons if province_stream == stream else advice.warnings)[:1] or [""]
                 title = f"{stream}  (advised: {why[0].rstrip('.')})" if why[0] else f"{stream}  (advised)"
             elif stream == "COR":
                 title = "COR  (if a client or prime contractor requires it)"

@@ -117,3 +117,24 @@ def test_questionnaire_offers_only_fitting_partners(catalog):
     assert [c.value for c in interview.choices(question)] == ["hcsas", "scsa"]
     interview.result["company"]["province"] = "ON"
     assert [c.value for c in interview.choices(question)] == ["ihsa"]
+
+
+def test_questionnaire_offers_only_streams_that_exist_advised_first(catalog):
+    from generator.questionnaire import Interview, Question, load_questionnaires
+
+    question = Question(id="stream", type="select", prompt="p", choices_from="streams")
+    interview = Interview(catalog, load_questionnaires(), {})
+    expected = {
+        ("AB", 8, "landscaping"): [
+            "SECOR  (advised: 8 workers is within Alberta's SECOR limit of 10 or fewer)",
+            "COR  (if a client or prime contractor requires it)",
+        ],
+        ("MB", 12, "roofing"): ["COR  (advised: 12 workers is above Manitoba's SECOR limit of 9, so COR applies)"],
+        ("BC", 6, "retail"): [
+            "Small COR  (advised: 6 workers is within British Columbia's Small COR limit of 19 or fewer)",
+            "COR  (if a client or prime contractor requires it)",
+        ],
+    }
+    for (province, workers, industry), titles in expected.items():
+        interview.result = {"company": {"province": province, "workers": workers, "industry": industry}}
+        assert [c.title for c in interview.choices(question)] == titles
