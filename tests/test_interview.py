@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shlex
+import shutil
 import sys
 
 import pexpect
@@ -37,6 +39,11 @@ def test_answers_file_makes_a_valid_profile(tmp_path, catalog):
     assert profile.people.safety_contact.name == "Sam Ortiz"  # defaults to the owner
     assert out.read_text().startswith("# Health and safety manual profile")
     assert profile.document.date == dt.date.today()  # fixed, so later rebuilds print the same date
+    # the closing hint names a command this shell can run, even when safety-manual is not on PATH
+    hint = proc.stdout.strip().split("Build the manual with: ")[1]
+    program, *rest = shlex.split(hint)
+    assert rest == ["build", str(out)]
+    assert shutil.which(program, path=os.environ.get("PATH")) or os.path.isfile(program), hint
 
 
 def test_missing_answers_without_terminal_names_them(tmp_path):
