@@ -16,9 +16,8 @@ from typing import Any, Literal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.advisor import Advice, advise, fitting_packs, recommend_stream
 from generator.catalog import Catalog
-from generator.content_models import Pack
+from generator.certification import STREAMS, Fit
 from generator.errors import ContentError, Problem, UserError
 from generator.paths import data_dir
 from generator.validation import one_of, suggest, validate_located
@@ -138,7 +137,10 @@ class Interview:
         if source == "industries":
             return [Choice(value=i.id, title=i.name) for i in sorted(cat.industries.values(), key=lambda i: i.name)]
         if source == "streams":
-            return self._stream_choices()
+            fit = self.fit()
+            if fit is None:
+                return [Choice(value=s, title=s) for s in STREAMS]
+            return [Choice(value=value, title=title) for value, title in fit.stream_options()]
         if source == "hazards":
             # the industry's usual hazards first, ticked; then the rest of the library
             suggested = self._suggested_hazards()
@@ -150,110 +152,24 @@ class Interview:
             ]
             return first + rest
         if source == "partners":
-            return self._partner_choices()
+            fit = self.fit()
+            return [Choice(value=value, title=title) for value, title in fit.partner_options()] if fit else []
         return [Choice(value=c, title=c) for c in q.choices]
 
-    def _company(self) -> tuple[str, int, str | None] | None:
-        """Province, workers and industry answered so far, or None before them."""
+    def fit(self) -> Fit | None:
+        """What fits the company as answered so far; None before province and workers."""
         province = get_path(self.result, "company.province")
         workers = get_path(self.result, "company.workers")
         if province not in self.catalog.jurisdictions or workers is None:
             return None
         industry = get_path(self.result, "company.industry")
-        return province, int(workers), industry if industry in self.catalog.industries else None
-
-    def _advice(self) -> Advice | None:
-        company = self._company()
-        return advise(self.catalog, *company) if company else None
-
-    def _streams(self) -> list[str]:
-        """The streams that exist for the province and size, the advisor's choice first.
-
-        Where partners serve the industry, the streams they offer for this size decide;
-        otherwise the province's own streams do.
-        """
-        company = self._company()
-        if company is None:
-            return list(STREAMS)
-        province, workers, industry = company
-        offered = {p.stream for p in fitting_packs(self.catalog, province, workers, industry, None)}
-        if offered:
-            streams = [s for s in STREAMS if s in offered]
-        else:
-            small = self.catalog.jurisdictions[province].small_employer
-            fits = small.stream is not None and small.max_workers is not None and workers <= small.max_workers
-            streams = [s for s in STREAMS if s == "COR" or (fits and s == small.stream)]
-        advice = self._advice()
-        if advice and advice.stream in streams:
-            streams.remove(advice.stream)
-            streams.insert(0, advice.stream)
-        return streams
-
-    def _stream_choices(self) -> list[Choice]:
-        advice = self._advice()
-        choices = []
-        for stream in self._streams():
-            if advice and stream == advice.stream:
-                # when no partner offers the province's own stream, the advisor switched to what
-                # partners do offer, and its first warning (not the size rule) is the reason
-                province_stream, _, _ = recommend_stream(self.catalog, advice.province, advice.workers)
-                why = (advice.reasons if province_stream == stream else advice.warnings)[:1] or [""]
-                title = f"{stream}  (advised: {why[0].rstrip('.')})" if why[0] else f"{stream}  (advised)"
-            elif stream == "COR":
-                title = "COR  (if a client or prime contractor requires it)"
-            else:
-                title = stream
-            choices.append(Choice(value=stream, title=title))
-        return choices
-
-    def _chosen_stream(self) -> str | None:
-        stream = get_path(self.result, "stream")
-        if stream is None:
-            advice = self._advice()
-            stream = advice.stream if advice else None
-        return stream
-
-    def fitting_partner_packs(self) -> list[Pack]:
-        """Packs that fit province, industry, size and the chosen stream."""
-        company = self._company()
-        if company is None:
-            return []
-        return fitting_packs(self.catalog, *company, self._chosen_stream())
-
-    def _partner_choices(self) -> list[Choice]:
-        packs = self.fitting_partner_packs()
-        closest = False
-        if not packs and (company := self._company()) is not None:
-            # nobody serves this industry: offer the partners of the province that fit the
-            # size and stream whatever their sector, general-purpose ones first
-            province, workers, _ = company
-            packs = sorted(
-                fitting_packs(self.catalog, province, workers, None, self._chosen_stream()),
-                key=lambda p: ("general" not in p.sectors, p.id),
-            )
-            closest = True
-        seen: dict[str, Choice] = {}
-        for pack in packs:
-            note = f"  (closest available; serves {', '.join(pack.sectors)})" if closest else ""
-            seen.setdefault(
-                pack.partner.id,
-                Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}{note}"),
-            )
-        return list(seen.values())
+        industry = industry if industry in self.catalog.industries else None
+        return Fit(self.catalog, province, int(workers), industry, get_path(self.result, "stream"))
 
     def no_partner_fits(self) -> str | None:
-        """Who to ask when no bundled partner serves this industry, or None when one does."""
-        company = self._company()
-        if company is None or self.fitting_partner_packs():
-            return None
-        province, workers, industry = company
-        jur = self.catalog.jurisdictions[province]
-        board = jur.compensation_board.short or jur.compensation_board.name
-        what = self.catalog.industries[industry].name.lower() if industry else "your work"
-        return (
-            f"No certifying partner in safety-manual serves {what} in {jur.name} "
-            f"for {self._chosen_stream()} at {workers} workers: ask {board} which certifying partner covers it"
-        )
+        """Who to ask when no bundled partner serves this company, or None when one does."""
+        fit = self.fit()
+        return fit.no_partner() if fit else None
 
     def _suggested_hazards(self) -> list[str]:
         industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
@@ -263,8 +179,8 @@ class Interview:
         if q.default_from == "industry_hazards":
             return self._suggested_hazards()
         if q.default_from == "advised_stream":
-            advice = self._advice()
-            return advice.stream if advice else None
+            fit = self.fit()
+            return fit.advice.stream if fit else None
         if q.default_from == "owner":
             return get_path(self.result, "people.owner.name")
         return q.default
@@ -316,30 +232,13 @@ class Interview:
 
     def _refusal(self, q: Question, value: str, choices: list[Choice]) -> str:
         """Why ``value`` is not offered for ``q``, given the answers so far, and what to choose."""
-        allowed = [c.value for c in choices]
-        choose = f": choose {one_of(allowed)}" if len(allowed) <= 6 else ""
-        company = self._company()
-        if q.choices_from == "streams" and value in STREAMS and company is not None:
-            province, workers, industry = company
-            jur = self.catalog.jurisdictions[province]
-            small = jur.small_employer
-            if value == small.stream and small.max_workers is not None and workers > small.max_workers:
-                limit = f"{small.max_workers} or fewer workers"
-                reason = f"{value} in {jur.name} is for employers with {limit} (you have {workers})"
-            elif value != "COR" and value != small.stream:
-                reason = f"{value} is not offered in {jur.name}"
-            else:
-                reason = f"no certifying partner in safety-manual offers {value} for this work and size in {jur.name}"
-            return reason + choose
-        if q.choices_from == "partners" and company is not None:
-            offered = self.catalog.packs_for_partner(value)
-            if offered:
-                province, workers, _ = company
-                short = offered[0].partner.short
-                if not any(province in p.provinces for p in offered):
-                    served = ", ".join(sorted({x for p in offered for x in p.provinces}))
-                    return f"{short} does not certify employers in {province} (it serves {served}){choose}"
-                return f"{short} does not offer {self._chosen_stream()} for this work and size in {province}{choose}"
+        allowed = [c.value for c in choices if c.value != STOP]
+        choose = f": choose {one_of(allowed)}" if 0 < len(allowed) <= 6 else ""
+        fit = self.fit()
+        if fit is not None and q.choices_from == "streams" and value in STREAMS:
+            return fit.stream_refusal(value) + choose
+        if fit is not None and q.choices_from == "partners" and (why := fit.partner_refusal(value)):
+            return why + choose
         titles = {c.value: c.title for c in choices}
         return f"{value!r} is not one of the choices{suggest(value, titles) or choose}"
 
@@ -428,4 +327,3 @@ class Stopped(Exception):
 
 
 STOP = "__stop__"
-STREAMS = ("SECOR", "Small COR", "COR")
