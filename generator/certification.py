@@ -126,4 +126,14 @@ class Fit:
         if not any(self.province in p.provinces for p in offered):
             served = ", ".join(sorted({x for p in offered for x in p.provinces}))
             return f"{short} does not certify employers in {self.province} (it serves {served})"
-        return f"{short} does not offer {self.stream} for this work and size in {self.province}"
+        sized = [
+            p
+            for p in offered
+            if self.province in p.provinces
+            and p.stream == self.stream
+            and p.min_workers <= self.workers <= (p.max_workers or 10**9)
+        ]
+        if sized and self.industry:
+            what = self.catalog.industries[self.industry].name.lower()
+            return f"{short} does not serve {what} in {self.province}"
+        return f"{short} does not offer {self.stream} for {self.workers} workers in {self.province}"

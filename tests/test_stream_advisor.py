@@ -138,3 +138,24 @@ def test_questionnaire_offers_only_streams_that_exist_advised_first(catalog):
     for (province, workers, industry), titles in expected.items():
         interview.result = {"company": {"province": province, "workers": workers, "industry": industry}}
         assert [c.title for c in interview.choices(question)] == titles
+
+
+def test_answers_file_partner_that_does_not_fit_is_refused_with_the_reason(catalog):
+    from generator.questionnaire import Interview, load_questionnaires
+
+    answers = {
+        "company": {"name": "Prairie Roofing", "province": "MB", "workers": 12, "industry": "roofing"},
+        "partner": "ihsa",
+        "hazards": ["ladders"],
+        "people": {"owner": {"name": "Pat"}},
+        "emergency": {"hospital": {"name": "Health Sciences Centre"}},
+    }
+    with pytest.raises(UserError) as info:
+        Interview(catalog, load_questionnaires(), answers, "answers.yaml").run(None)
+    assert info.value.lines == [
+        "answers.yaml: partner: IHSA does not certify employers in MB (it serves ON): choose csam"
+    ]
+    answers["partner"] = "mhca"  # serves Manitoba, but not roofing
+    with pytest.raises(UserError) as info:
+        Interview(catalog, load_questionnaires(), answers, "answers.yaml").run(None)
+    assert info.value.lines == ["answers.yaml: partner: MHCA WORKSAFELY does not serve roofing in MB: choose csam"]
