@@ -194,7 +194,7 @@ def _profile_from_answers(catalog: Catalog, result: dict, saved: dict | None, ou
     from generator.profile import profile_from_text
     from generator.yamlio import dump_yaml
 
-    answers = _merged(saved, result) if saved is not None else dict(result)
+    answers = _merged(saved, result) if saved is not None else copy.deepcopy(result)
     if saved is None:
         # a new profile records its revision date, so rebuilding on another day gives the same text
         answers.setdefault("document", {}).setdefault("date", dt.date.today().isoformat())
