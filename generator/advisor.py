@@ -58,11 +58,27 @@ class Advice:
         }
 
 
+def province_error(catalog: Catalog, province: str) -> str:
+    """Why ``province`` is refused, with the closest code or the reason the tool does not cover it."""
+    from generator.validation import suggest
+
+    codes = ", ".join(sorted(catalog.jurisdictions))
+    names = {j.id: j.name for j in catalog.jurisdictions.values()}
+    hint = suggest(province, names)
+    if hint and len(str(province)) > 2:
+        return f"unknown province {province!r}{hint} (write the two-letter code: {codes})"
+    return (
+        f"unknown province {province!r}: use one of {codes}. safety-manual covers these nine provinces only, "
+        "because a manual needs the province's law and a certifying partner's audit pack, and Quebec and the "
+        "territories have none in it yet"
+    )
+
+
 def recommend_stream(catalog: Catalog, province: str, workers: int) -> tuple[str, list[str], list[str]]:
     """The stream for a province and worker count, with reasons and warnings."""
     jur = catalog.jurisdictions.get(province)
     if jur is None:
-        raise UserError(f"unknown province {province!r}: use one of {', '.join(sorted(catalog.jurisdictions))}")
+        raise UserError(province_error(catalog, province))
     small = jur.small_employer
     reasons: list[str] = []
     warnings: list[str] = []
@@ -107,7 +123,8 @@ def advise(
     if industry is not None and industry not in catalog.industries:
         from generator.validation import suggest
 
-        raise UserError(f"unknown industry {industry!r}{suggest(industry, catalog.industries)}")
+        hint = suggest(industry, catalog.industries) or f" (use one of {', '.join(sorted(catalog.industries))})"
+        raise UserError(f"unknown industry {industry!r}{hint}")
     packs = fitting_packs(catalog, province, workers, industry, stream)
     jur = catalog.jurisdictions[province]
     if not packs:
@@ -187,5 +204,9 @@ def pack_for(catalog: Catalog, profile: Profile) -> Pack:
     pack = matches[0]
     if not pack.min_workers <= company.workers <= (pack.max_workers or 10**9):
         limit = f"{pack.max_workers} or fewer" if pack.max_workers else f"at least {pack.min_workers}"
-        raise UserError(f"{name} {stream} is for employers with {limit} workers (profile has {company.workers})")
+        fits = [p.stream for p in serving if p.min_workers <= company.workers <= (p.max_workers or 10**9)]
+        advice = f": use stream: {fits[0]} (or leave stream out and the advisor chooses)" if fits else ""
+        raise UserError(
+            f"{name} {stream} is for employers with {limit} workers (profile has {company.workers}){advice}"
+        )
     return pack

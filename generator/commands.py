@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,9 +13,9 @@ from rich.table import Table
 
 from generator import __version__
 from generator.catalog import Catalog, default_catalog, load_catalog
-from generator.cli import print_json
+from generator.cli import command_name, print_json
 from generator.errors import UserError
-from generator.profile import Profile
+from generator.profile import Profile, save_profile
 
 if TYPE_CHECKING:
     from generator.audit import AuditResult
@@ -132,17 +133,20 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
 
 def cmd_interview(args: argparse.Namespace) -> int:
-    from generator.profile import load_profile, profile_from_text, profile_to_data, save_profile
-    from generator.questionnaire import Interview, load_questionnaires
-    from generator.yamlio import dump_yaml, load_yaml
+    from generator.drafts import count_answers, draft_path, load_draft, remove_draft, save_draft
+    from generator.profile import load_profile, profile_to_data
+    from generator.questionnaire import Interview, Stopped, load_questionnaires
+    from generator.yamlio import load_yaml
 
     catalog = default_catalog()
     saved_profile = load_profile(args.profile, catalog) if args.profile else None
     output: Path = args.profile or args.output
+    if output.is_dir():
+        raise UserError(f"-o: {output} is a folder; give the profile's file name, e.g. {output / 'profile.yaml'}")
     if saved_profile is None and output.exists() and not args.force:
         raise UserError(f"{output}: already exists; use --force to replace it or -o to choose another file")
     answers: dict = {}
-    name = "answers"
+    name = "the answers"
     if args.answers:
         located = load_yaml(args.answers)
         if located.data is not None and not isinstance(located.data, dict):
@@ -151,30 +155,76 @@ def cmd_interview(args: argparse.Namespace) -> int:
         name = str(args.answers)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     asker = None
+    resume = f"{command_name()} interview " + (f"--profile {output}" if args.profile else f"-o {output}")
     if interactive:
-        from generator.prompting import ask
+        from generator.prompting import ask, confirm
 
         asker = ask
+        draft = load_draft(output)
+        if draft and confirm(f"Resume the {count_answers(draft)} answers kept in {draft_path(output)}?"):
+            answers, name = _merged(answers, draft), str(draft_path(output))
     saved = profile_to_data(saved_profile) if saved_profile else None
-    result = Interview(catalog, load_questionnaires(), answers, name, saved=saved).run(asker)
-    if saved is not None:
-        result = _merged(saved, result)
-    if saved is None:
-        # a new profile records its revision date, so rebuilding on another day gives the same text
-        import datetime as dt
-
-        result.setdefault("document", {}).setdefault("date", dt.date.today().isoformat())
-    profile = profile_from_text(dump_yaml(result), catalog, name=name)
+    interview = Interview(catalog, load_questionnaires(), answers, name, saved=saved)
+    try:
+        result = interview.run(asker)
+    except KeyboardInterrupt:
+        if not interview.result:
+            raise
+        kept = save_draft(output, interview.result)
+        print(
+            f"\ninterrupted: your {count_answers(interview.result)} answers are kept in {kept}; "
+            f"run `{resume}` to resume",
+            file=sys.stderr,
+        )
+        return 130
+    except Stopped as stop:
+        kept = save_draft(output, interview.result)
+        print(f"{stop}. Your answers are kept in {kept}; when you know the partner, run `{resume}` to resume.")
+        return 1
+    profile = _profile_from_answers(catalog, result, saved, output, resume)
     if saved_profile is None:
         save_profile(profile, output, packs_version=__version__)
-        print(f"Profile written to {output}. Build the manual with: safety-manual build {output}")
+        remove_draft(output)
+        print(f"Profile written to {output}. Build the manual with: {command_name()} build {output}")
         return 0
+    remove_draft(output)
     if profile == saved_profile:
         print(f"No answers changed; {output} stays at revision {saved_profile.document.revision}.")
         return 0
     return _revise_and_build(
         profile, saved_profile, output, "Answers updated in the questionnaire", args.build_dir, "docx,pdf"
     )
+
+
+def _profile_from_answers(catalog: Catalog, result: dict, saved: dict | None, output: Path, resume: str) -> Profile:
+    """The profile the answers make; on a problem, the answers are kept in a draft first."""
+    import datetime as dt
+
+    from generator.drafts import save_draft
+    from generator.profile import profile_from_text
+    from generator.yamlio import dump_yaml
+
+    answers = _merged(saved, result) if saved is not None else copy.deepcopy(result)
+    if saved is None:
+        # a new profile records its revision date, so rebuilding on another day gives the same text
+        answers.setdefault("document", {}).setdefault("date", dt.date.today().isoformat())
+    try:
+        return profile_from_text(dump_yaml(answers), catalog, name=str(output))
+    except UserError as exc:
+        kept = copy.deepcopy(result)
+        for problem in exc.problems:
+            _drop(kept, problem.key.split("[")[0])  # asked again on resume
+        path = save_draft(output, kept)
+        lines = [f"{p.key}: {p.message}" if p.key else p.message for p in exc.problems] or exc.lines
+        raise UserError([*lines, f"your other answers are kept in {path}; run `{resume}` to resume"]) from None
+
+
+def _drop(data: dict, dotted: str) -> None:
+    """Remove ``a.b.c`` from nested dicts, if there."""
+    *parents, last = dotted.split(".")
+    for part in parents:
+        data = data[part] if isinstance(data.get(part), dict) else {}
+    data.pop(last, None)
 
 
 def _merged(base: dict, changes: dict) -> dict:
@@ -197,7 +247,7 @@ def _revise_and_build(
 
     revised = next_revision(profile, changes, dt.date.today())
     catalog = default_catalog()
-    target = out or _default_out(path, "manual")
+    target = _output_folder(out, path, "manual")
     chosen = parse_formats(formats)
     text = profile_text(revised, path, packs_version=__version__, keep_comments=True)
     result = build_profile(revised, path, target, catalog, chosen, save_profile=(path, text))
@@ -239,11 +289,20 @@ def _default_out(profile: Path, suffix: str) -> Path:
     return Path(f"{profile.stem}-{suffix}")
 
 
+def _output_folder(given: Path | None, profile: Path, suffix: str) -> Path:
+    """The output folder: ``-o`` or ``<profile name>-<suffix>``; refused when it names a file."""
+    out = given or _default_out(profile, suffix)
+    if out.exists() and not out.is_dir():
+        example = out.parent / _default_out(profile, suffix)
+        raise UserError(f"-o: {out} is a file; -o names the folder the manual and forms are written to, e.g. {example}")
+    return out
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build, parse_formats
 
     formats = parse_formats(args.format)
-    out = args.output or _default_out(args.profile, "manual")
+    out = _output_folder(args.output, args.profile, "manual")
     console = Console(stderr=True)
     with console.status("Building the manual...") as status:
         if args.jobs < 1:
@@ -288,6 +347,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
     if args.timeout <= 0:
         raise UserError(f"--timeout: must be more than 0 seconds (got {args.timeout:g})")
+    if args.output.exists() and not args.output.is_dir():
+        raise UserError(f"-o: {args.output} is a file; -o names the folder that gets one subfolder per profile")
     total = len(find_profiles(args.folder))
     console = Console(stderr=True)
     columns = (
@@ -347,13 +408,17 @@ def cmd_forms(args: argparse.Namespace) -> int:
     from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
 
+    if args.list:
+        return _list_forms(args)
+    if args.profile is None:
+        raise UserError("forms: give a profile, or --list to see the form ids")
     catalog = _catalog_for(args)
     formats = parse_formats(args.format)
     profile = load_profile(args.profile, catalog)
     facts = gather_facts(profile, catalog)
     only = tuple(n.strip() for n in args.only.split(",") if n.strip())
     items = form_documents(facts, catalog, only)
-    out = args.output or _default_out(args.profile, "forms")
+    out = _output_folder(args.output, args.profile, "forms")
     with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)
         staging.commit()
@@ -378,7 +443,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     result = run_audit(args.profile, catalog, args.answers, asker, gap=args.gap)
     report = ("gap-assessment", gap_document(result)) if args.gap else ("audit-report", report_document(result))
     items = [report, ("audit-workbook", workbook_document(result))]
-    out = args.output or _default_out(args.profile, "audit")
+    out = _output_folder(args.output, args.profile, "audit")
     with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)
         staging.target(ANSWERS_FILE).write_text(answers_yaml(result), encoding="utf-8")
@@ -415,3 +480,18 @@ def _print_audit(result: AuditResult, out: Path) -> None:
             print(f"  element {element.element.number} {element.element.name}: {shown(element.score)}")
         print(f"{len(result.actions)} actions in the action plan.")
     print(f"Wrote the report, the workbook and {ANSWERS_FILE} to {out}/")
+
+
+def _list_forms(args: argparse.Namespace) -> int:
+    """``forms --list``: the ids ``--only`` takes, with each form's number and title."""
+    from generator.forms_catalog import load_forms
+
+    forms = load_forms()
+    registry = _catalog_for(args).registry
+    table = Table(title="Forms (ids for --only)")
+    for column in ("id", "number", "title", "written"):
+        table.add_column(column)
+    for form in forms.values():
+        table.add_row(form.id, form.number, form.title, registry.for_form(form.id).when.describe())
+    _console().print(table)
+    return 0

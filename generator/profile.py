@@ -20,7 +20,7 @@ from generator import __version__
 from generator.catalog import Catalog
 from generator.content_models import PROVINCES
 from generator.errors import Problem, UserError
-from generator.validation import suggest, validate_located
+from generator.validation import one_of, suggest, validate_located
 from generator.yamlio import Located, dump_yaml, load_yaml, load_yaml_text, write_atomic
 
 # XML 1.0 forbids most control characters; Word and PDF would choke on them.
@@ -175,34 +175,63 @@ def profile_schema() -> dict[str, Any]:
     return schema
 
 
-def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> list[Problem]:
-    """Checks that need the reference data: ids that must exist, partner that must fit."""
-    from generator.advisor import pack_for
+def _id_problems(data: dict[str, Any], located: Located, catalog: Catalog) -> list[Problem]:
+    """Ids that must exist in the reference data, checked on the raw data.
 
+    These run even when other keys are invalid, so one run reports every problem.
+    """
     problems: list[Problem] = []
-    industry = profile.company.industry
-    if industry not in catalog.industries:
+    company: dict[str, Any] = data["company"] if isinstance(data.get("company"), dict) else {}
+    industry = company.get("industry")
+    if isinstance(industry, str) and industry not in catalog.industries:
         problems.append(
             located.problem(
-                ("company", "industry"), f"unknown industry {industry!r}{suggest(industry, catalog.industries)}"
+                ("company", "industry"), f"unknown industry {industry!r}{_hint(industry, catalog.industries)}"
             )
         )
+    hazards = data.get("hazards")
     seen: set[str] = set()
-    for i, hazard in enumerate(profile.hazards):
+    for i, hazard in enumerate(hazards if isinstance(hazards, list) else []):
+        if not isinstance(hazard, str):
+            continue
         if hazard in seen:
             problems.append(located.problem(("hazards", i), f"hazard {hazard!r} is listed twice"))
         elif hazard not in catalog.hazards:
             problems.append(
-                located.problem(("hazards", i), f"unknown hazard {hazard!r}{suggest(hazard, catalog.hazards)}")
+                located.problem(
+                    ("hazards", i),
+                    f"unknown hazard {hazard!r}"
+                    + (suggest(hazard, catalog.hazards) or " (`safety-manual hazards` lists them)"),
+                )
             )
         seen.add(hazard)
+    partner = data.get("partner")
+    if isinstance(partner, str) and partner not in catalog.partners:
+        problems.append(
+            located.problem(("partner",), f"unknown certifying partner {partner!r}{_hint(partner, catalog.partners)}")
+        )
     from generator.content_models import TOPICS
 
-    for topic in profile.custom.sections:
+    custom: dict[str, Any] = data["custom"] if isinstance(data.get("custom"), dict) else {}
+    sections = custom.get("sections")
+    for topic in sections if isinstance(sections, dict) else {}:
         if topic not in TOPICS:
             problems.append(
                 located.problem(("custom", "sections", topic), f"unknown topic {topic!r}{suggest(topic, TOPICS)}")
             )
+    return problems
+
+
+def _hint(word: str, choices: dict[str, Any]) -> str:
+    """A suggestion, or the list of valid ids when nothing is close."""
+    return suggest(word, choices) or f" (use one of {one_of(sorted(choices))})"
+
+
+def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> list[Problem]:
+    """Checks that need a valid profile: library ids reused, partner that must fit."""
+    from generator.advisor import pack_for
+
+    problems: list[Problem] = []
     for i, custom in enumerate(profile.custom.hazards):
         if custom.id in catalog.hazards:
             problems.append(
@@ -210,14 +239,7 @@ def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> 
                     ("custom", "hazards", i, "id"), f"{custom.id!r} is a library hazard id; give yours another id"
                 )
             )
-    if profile.partner not in catalog.partners:
-        problems.append(
-            located.problem(
-                ("partner",),
-                f"unknown certifying partner {profile.partner!r}{suggest(profile.partner, catalog.partners)}",
-            )
-        )
-    else:
+    if profile.partner in catalog.partners:
         try:
             pack_for(catalog, profile)
         except UserError as exc:
@@ -229,6 +251,17 @@ def _semantic_problems(profile: Profile, located: Located, catalog: Catalog) -> 
     return problems
 
 
+def _explained(problem: Problem, located: Located, catalog: Catalog) -> Problem:
+    """A province refused by the schema, explained: closest code, or why the tool does not cover it."""
+    from generator.advisor import province_error
+
+    company = located.data.get("company") if isinstance(located.data, dict) else None
+    value = company.get("province") if isinstance(company, dict) else None
+    if problem.key != "company.province" or not isinstance(value, str):
+        return problem
+    return Problem(problem.file, problem.line, problem.key, province_error(catalog, value))
+
+
 def parse_profile(located: Located, catalog: Catalog) -> Profile:
     """Validate located profile data; raise one :class:`UserError` listing every problem."""
     if not isinstance(located.data, dict):
@@ -236,10 +269,13 @@ def parse_profile(located: Located, catalog: Catalog) -> Profile:
             problems=[located.problem((), "a profile must be a mapping with company, partner, hazards and people")]
         )
     profile, problems = validate_located(Profile, located)
+    problems = [_explained(p, located, catalog) for p in problems]
+    problems += _id_problems(located.data, located, catalog)
     if profile is not None:
         problems += _semantic_problems(profile, located, catalog)
     if problems:
-        raise UserError(problems=problems)
+        # in file order, so the list reads top to bottom like the file
+        raise UserError(problems=sorted(problems, key=lambda p: p.line or 0))
     assert profile is not None
     return profile
 
@@ -287,7 +323,7 @@ def profile_text(profile: Profile, path: Path, packs_version: str, keep_comments
         f"# Written by safety-manual {__version__} (content {packs_version}) on {dt.date.today().isoformat()}.\n"
         "# Key names under company, partner and hazards are stable; see `safety-manual schema`.\n"
     )
-    return header + dump_yaml(profile_to_data(profile))
+    return header + dump_yaml(profile_to_data(profile), width=4096)
 
 
 def write_profile_text(path: Path, text: str) -> None:

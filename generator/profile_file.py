@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 from pydantic import BaseModel
@@ -33,7 +34,7 @@ def merged_text(original: str, model: BaseModel) -> str | None:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-fold the user's long lines
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.indent(**_layout(original))  # the file's own indentation, whoever wrote it
     try:
         tree = yaml.load(original)
     except YAMLError:
@@ -48,6 +49,34 @@ def merged_text(original: str, model: BaseModel) -> str | None:
     text = out.getvalue()
     reread, problems = validate_located(type(model), load_yaml_text(text, "<merged profile>"))
     return text if not problems and reread == model else None
+
+
+def _layout(text: str) -> dict[str, int]:
+    """The indentation ``text`` uses, as ruamel's ``indent()`` arguments.
+
+    PyYAML (and so ``interview``) writes list items flush with their key (``hazards:`` then
+    ``- ladders``); many editors indent them (``  - ladders``). Saving with the file's own
+    style means only the lines whose values change are rewritten.
+    """
+    layout = {"mapping": 2, "sequence": 4, "offset": 2}
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    found_mapping = found_sequence = False
+    for line, following in zip(lines, lines[1:], strict=False):
+        if not re.match(r"^\s*[^\s#-][^:]*:\s*(#.*)?$", line):
+            continue  # only "key:" lines open a block
+        parent = len(line) - len(line.lstrip())
+        child = len(following) - len(following.lstrip())
+        is_item = following.lstrip().startswith("- ")
+        if child < parent or (child == parent and not is_item):
+            continue
+        if is_item and not found_sequence:
+            layout["offset"] = child - parent
+            layout["sequence"] = child - parent + 2
+            found_sequence = True
+        elif not is_item and not found_mapping:
+            layout["mapping"] = child - parent
+            found_mapping = True
+    return layout
 
 
 def _same(old: Any, new: Any) -> bool:

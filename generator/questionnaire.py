@@ -8,6 +8,7 @@ answers so far, never Python.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
@@ -15,13 +16,14 @@ from typing import Any, Literal
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.advisor import advise
 from generator.catalog import Catalog
+from generator.certification import STREAMS, Fit
 from generator.errors import ContentError, Problem, UserError
 from generator.paths import data_dir
-from generator.validation import suggest, validate_located
+from generator.validation import one_of, suggest, validate_located
 from generator.yamlio import load_yaml
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what a profile refuses (see profile.py)
 QuestionType = Literal["text", "integer", "select", "checkbox", "confirm", "date", "list"]
 _ENV = ImmutableSandboxedEnvironment()
 
@@ -135,7 +137,10 @@ class Interview:
         if source == "industries":
             return [Choice(value=i.id, title=i.name) for i in sorted(cat.industries.values(), key=lambda i: i.name)]
         if source == "streams":
-            return [Choice(value=s, title=s) for s in ("SECOR", "Small COR", "COR")]
+            fit = self.fit()
+            if fit is None:
+                return [Choice(value=s, title=s) for s in STREAMS]
+            return [Choice(value=value, title=title) for value, title in fit.stream_options()]
         if source == "hazards":
             # the industry's usual hazards first, ticked; then the rest of the library
             suggested = self._suggested_hazards()
@@ -147,21 +152,24 @@ class Interview:
             ]
             return first + rest
         if source == "partners":
-            advice = self._advice()
-            seen: dict[str, Choice] = {}
-            for pack in advice.packs if advice else []:
-                seen.setdefault(
-                    pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}")
-                )
-            return list(seen.values())
+            fit = self.fit()
+            return [Choice(value=value, title=title) for value, title in fit.partner_options()] if fit else []
         return [Choice(value=c, title=c) for c in q.choices]
 
-    def _advice(self):
+    def fit(self) -> Fit | None:
+        """What fits the company as answered so far; None before province and workers."""
         province = get_path(self.result, "company.province")
         workers = get_path(self.result, "company.workers")
-        if province is None or workers is None:
+        if province not in self.catalog.jurisdictions or workers is None:
             return None
-        return advise(self.catalog, province, int(workers), get_path(self.result, "company.industry"))
+        industry = get_path(self.result, "company.industry")
+        industry = industry if industry in self.catalog.industries else None
+        return Fit(self.catalog, province, int(workers), industry, get_path(self.result, "stream"))
+
+    def no_partner_fits(self) -> str | None:
+        """Who to ask when no bundled partner serves this company, or None when one does."""
+        fit = self.fit()
+        return fit.no_partner() if fit else None
 
     def _suggested_hazards(self) -> list[str]:
         industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
@@ -171,8 +179,8 @@ class Interview:
         if q.default_from == "industry_hazards":
             return self._suggested_hazards()
         if q.default_from == "advised_stream":
-            advice = self._advice()
-            return advice.stream if advice else None
+            fit = self.fit()
+            return fit.advice.stream if fit else None
         if q.default_from == "owner":
             return get_path(self.result, "people.owner.name")
         return q.default
@@ -204,18 +212,35 @@ class Interview:
         allowed = [c.value for c in choices]
         if q.type == "select":
             if allowed and value not in allowed:
-                return value, f"{value!r} is not one of the choices{suggest(str(value), allowed)}"
+                return value, self._refusal(q, str(value), choices)
             return value, None
         if q.type in ("checkbox", "list"):
             items = value if isinstance(value, list) else [v.strip() for v in str(value).split(",") if v.strip()]
-            for item in items:
+            for i, item in enumerate(items):
+                if item in items[:i]:
+                    return value, f"lists {item!r} twice"
                 if q.type == "checkbox" and allowed and item not in allowed:
-                    return value, f"{item!r} is not one of the choices{suggest(str(item), allowed)}"
+                    titles = {c.value: c.title for c in choices}
+                    return value, f"{item!r} is not one of the choices{suggest(str(item), titles)}"
             return [str(i) for i in items], None
         text = str(value).strip()
+        if _BAD_CHARS.search(text):
+            return value, "contains control characters that cannot be printed"
         if len(text) > q.max_length:
             return value, f"is too long (at most {q.max_length} characters)"
         return text, None
+
+    def _refusal(self, q: Question, value: str, choices: list[Choice]) -> str:
+        """Why ``value`` is not offered for ``q``, given the answers so far, and what to choose."""
+        allowed = [c.value for c in choices if c.value != STOP]
+        choose = f": choose {one_of(allowed)}" if 0 < len(allowed) <= 6 else ""
+        fit = self.fit()
+        if fit is not None and q.choices_from == "streams" and value in STREAMS:
+            return fit.stream_refusal(value) + choose
+        if fit is not None and q.choices_from == "partners" and (why := fit.partner_refusal(value)):
+            return why + choose
+        titles = {c.value: c.title for c in choices}
+        return f"{value!r} is not one of the choices{suggest(value, titles) or choose}"
 
     def applies(self, q: Question) -> bool:
         if not q.when:
@@ -224,7 +249,11 @@ class Interview:
 
     # ---------------------------------------------------------------------- run
     def run(self, ask: Asker | None) -> dict[str, Any]:
-        """Answer every question; ``ask`` is None when there is no terminal."""
+        """Answer every question; ``ask`` is None when there is no terminal.
+
+        Each answer is checked at its question against the answers before it; a refused
+        answer (typed, from the answers file, or saved) is explained and asked again.
+        """
         missing: list[str] = []
         problems: list[str] = []
         for questionnaire in self.questionnaires:
@@ -232,6 +261,18 @@ class Interview:
                 if not self.applies(q):
                     continue
                 choices = self.choices(q)
+                notes: list[str] = []
+                if q.choices_from == "partners" and (who := self.no_partner_fits()):
+                    if ask is None and get_path(self.given, q.id) is None:
+                        closest = f" (e.g. {choices[0].value})" if choices else ""
+                        problems.append(
+                            f"{q.id}: {who}; or name the closest general partner{closest} in the answers file"
+                        )
+                        continue
+                    # the question's own help ("only the partners that serve you are listed") is untrue here
+                    q = q.model_copy(update={"help": ""})
+                    notes.append(f"{who}. You can save the profile with the closest partner, or stop.")
+                    choices = [*choices, Choice(value=STOP, title="Stop here and keep my answers in a draft")]
                 given = get_path(self.given, q.id)
                 if given is not None:
                     value, error = self.check(q, given, choices)
@@ -242,20 +283,21 @@ class Interview:
                     problems.append(f"{self.answers_name}: {q.id}: {error}")
                     if ask is None:
                         continue
-                saved = get_path(self.saved, q.id)
-                default = saved if saved not in (None, "", []) else self.default(q)
+                    notes.append(f"The answer {given!r} from {self.answers_name} was refused: {error}.")
+                default = self._default_for(q, choices, notes)
                 if ask is None:
                     if default not in (None, "", []):
                         set_path(self.result, q.id, default)
                     elif q.required:
                         missing.append(q.id)
                     continue
-                value = ask(q, choices, default)
-                value, error = self.check(q, value, choices)
+                asked = q.model_copy(update={"help": " ".join([*notes, q.help]).strip()}) if notes else q
+                value, error = self.check(q, ask(asked, choices, default), choices)
                 while error is not None:
                     retry = q.model_copy(update={"help": f"That answer {error}. Please try again."})
-                    value = ask(retry, choices, default)
-                    value, error = self.check(q, value, choices)
+                    value, error = self.check(q, ask(retry, choices, default), choices)
+                if value == STOP:
+                    raise Stopped(notes[0] if notes else "stopped")
                 if value not in (None, "", []):
                     set_path(self.result, q.id, value)
         if ask is None and (missing or problems):
@@ -268,3 +310,20 @@ class Interview:
                 )
             raise UserError(lines)
         return self.result
+
+    def _default_for(self, q: Question, choices: list[Choice], notes: list[str]) -> Any:
+        """The saved answer when it still fits the answers so far, else the suggested one."""
+        saved = get_path(self.saved, q.id)
+        if saved not in (None, "", []):
+            _, error = self.check(q, saved, choices)
+            if error is None:
+                return saved
+            notes.append(f"Your saved answer {saved!r} no longer fits: {error}.")
+        return self.default(q)
+
+
+class Stopped(Exception):
+    """The user chose to stop (no partner fits); the answers so far go to a draft."""
+
+
+STOP = "__stop__"

@@ -52,6 +52,23 @@ class RecordWhen(Strict):
     def is_empty(self) -> bool:
         return not (self.hazards or self.categories or self.equipment or self.topics or self.committee)
 
+    def describe(self) -> str:
+        """When the record's form is written, in words (for ``forms --list``)."""
+        if self.is_empty():
+            return "always"
+        parts = []
+        if self.hazards:
+            parts.append("with hazard " + ", ".join(self.hazards))
+        if self.categories:
+            parts.append("with a hazard in " + ", ".join(self.categories))
+        if self.equipment:
+            parts.append("with equipment hazards")
+        if self.topics:
+            parts.append("when the pack covers " + ", ".join(self.topics))
+        if self.committee:
+            parts.append("with a " + " or ".join(str(c) for c in self.committee))
+        return "; or ".join(parts)
+
 
 class RecordDef(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")

@@ -83,13 +83,23 @@ def has_changes(diff: dict[str, dict[str, list[str]]]) -> bool:
 
 
 def report(diff: dict[str, dict[str, list[str]]], revision: int, previous: dict[str, Any]) -> str:
-    """The change report as Markdown."""
-    lines = [
-        f"# Changes in revision {revision}",
-        "",
-        f"Compared with revision {previous.get('revision', '?')} "
-        f"(built {str(previous.get('built_at', 'earlier'))[:10]}).",
-    ]
+    """The change report as Markdown, titled from the revisions actually compared.
+
+    A rebuild at the same revision (new content, same profile) is reported as changes since
+    the last build, never as "revision 1 compared with revision 1".
+    """
+    before = previous.get("revision")
+    built = previous.get("built_at")
+    when = f" of {str(built)[:10]}" if built else ""
+    if before is None:
+        heading, intro = "Changes since the last build", f"Compared with the previous build{when}."
+    elif before == revision:
+        heading = f"Changes since the last build of revision {revision}"
+        intro = f"Compared with the previous build{when}, also revision {revision}: the revision number was not raised."
+    else:
+        heading = f"Changes in revision {revision}"
+        intro = f"Compared with revision {before}" + (f" (built {str(built)[:10]})." if built else ".")
+    lines = [f"# {heading}", "", intro]
     for group, title in (("chapters", "Chapters"), ("sections", "Sections"), ("forms", "Forms and handouts")):
         lines += ["", f"## {title}", ""]
         entries = diff[group]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -14,10 +15,62 @@ from generator.yamlio import Located
 M = TypeVar("M", bound=BaseModel)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
+def _norm(text: str) -> str:
+    """Letters and digits only, lower case: ``Power-Lines`` and ``power_lines`` compare equal."""
+    return re.sub(r"[^a-z0-9]", "", str(text).lower())
+
+
+def _spellings(choices: Iterable[str] | Mapping[str, Any]) -> dict[str, list[str]]:
+    """id -> the ways a user may write it: the id itself and, for catalog records, the name."""
+    if isinstance(choices, Mapping):
+        out = {}
+        for key, value in choices.items():
+            name = value if isinstance(value, str) else getattr(value, "name", "")
+            out[str(key)] = [str(key), name] if name else [str(key)]
+        return out
+    return {str(c): [str(c)] for c in choices}
+
+
+def closest(word: str, choices: Iterable[str] | Mapping[str, Any]) -> str | None:
+    """The id closest to ``word``, matching ids and (for catalog records) names; None if none is close.
+
+    Whole words count before spelling: ``power_lines`` is found inside the name "Overhead and
+    underground power lines" (id ``overhead_powerlines``) before ``power_tools``, which is
+    only spelled alike.
+    """
+    spellings = _spellings(choices)
+    wanted = _norm(word)
+    if not wanted:
+        return None
+    for key, forms in spellings.items():
+        if any(_norm(f) == wanted for f in forms):
+            return key
+    if len(wanted) >= 4:
+        inside = [
+            key
+            for key, forms in spellings.items()
+            if any(wanted in _norm(f) or (len(_norm(f)) >= 4 and _norm(f) in wanted) for f in forms)
+        ]
+        if inside:
+            return max(inside, key=lambda k: difflib.SequenceMatcher(None, wanted, _norm(k)).ratio())
+    keyed: dict[str, str] = {}
+    for key, forms in spellings.items():
+        for form in forms:
+            keyed.setdefault(_norm(form), key)
+    close = difflib.get_close_matches(wanted, list(keyed), n=1, cutoff=0.6)
+    return keyed[close[0]] if close else None
+
+
+def suggest(word: str, choices: Iterable[str] | Mapping[str, Any]) -> str:
     """A ``did you mean`` hint, or ``""`` when nothing is close."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f": did you mean {close[0]!r}?" if close else ""
+    found = closest(word, choices)
+    return f": did you mean {found!r}?" if found else ""
+
+
+def one_of(choices: Iterable[str]) -> str:
+    """``a, b or c``: valid values for an error message."""
+    items = [str(c) for c in choices]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 def _message(error: Any, allowed_keys: Iterable[str]) -> str:

@@ -210,13 +210,21 @@ def load_yaml_text(text: str, file: str) -> Located:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         reason = exc.problem or exc.context or "invalid YAML"
-        raise UserError(problems=[Problem(file, line, "", f"invalid YAML: {reason}")]) from None
+        raise UserError(problems=[Problem(file, line, "", _plain_reason(reason, text, line))]) from None
     except yaml.YAMLError as exc:
         raise UserError(problems=[Problem(file, None, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
         raise _too_deep(text, file) from None
     finally:
         loader.dispose()
+
+
+def _plain_reason(reason: str, text: str, line: int | None) -> str:
+    """The parser's message, in words a profile's author can act on."""
+    row = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    if "\\t" in reason or ("\t" in row and "cannot start any token" in reason):
+        return "a tab character is used for indentation; YAML needs spaces: replace the tab with spaces"
+    return f"invalid YAML: {reason}"
 
 
 def load_yaml(path: Path, display: str | None = None) -> Located:
@@ -247,7 +255,13 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserError(problems=[Problem(name, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start : exc.start + 1].hex()
+        message = (
+            f"not UTF-8 text (byte 0x{byte} cannot be read, often an accented letter saved as Latin-1 or "
+            "Windows-1252): open the file in your editor and save it again with the encoding UTF-8"
+        )
+        raise UserError(problems=[Problem(name, line, "", message)]) from None
     return load_yaml_text(text, name)
 
 
@@ -276,11 +290,15 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None
         raise
 
 
-def dump_yaml(data: Any) -> str:
-    """Readable YAML: keys in the given order, Unicode kept, no aliases."""
+def dump_yaml(data: Any, width: int = 88) -> str:
+    """Readable YAML: keys in the given order, Unicode kept, no aliases.
+
+    Files people keep (profiles, drafts) pass a large ``width``: a long value stays on one
+    line, so a later round-trip save cannot re-fold it and change lines nobody edited.
+    """
 
     class _Dumper(yaml.SafeDumper):
         def ignore_aliases(self, data: Any) -> bool:  # noqa: D102
             return True
 
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=width)

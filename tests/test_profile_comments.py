@@ -61,3 +61,60 @@ def test_unchanged_profiles_come_back_byte_for_byte(catalog):
     for path in [EXAMPLE, *sorted((ROOT / "tests" / "cases").glob("*/profile.yaml"))]:
         text = path.read_text(encoding="utf-8")
         assert merged_text(text, load_profile(path, catalog)) == text, path
+
+
+def test_interview_written_profile_then_update_changes_only_the_changed_lines(tmp_path, catalog):
+    """Round trip: `interview` writes the file (PyYAML layout), `update`'s save keeps that layout."""
+    import difflib
+
+    import yaml
+
+    from generator.profile import save_profile
+    from generator.updating import change_hazards, next_revision
+
+    answers = {
+        "company": {"name": "North Shore Electric", "province": "BC", "workers": 15, "industry": "electrical"},
+        "partner": "bccsa",
+        "hazards": ["electrical_work", "ladders", "lockout_tagout"],
+        "people": {"owner": {"name": "Sam Ortiz", "title": "Owner"}},
+        "emergency": {
+            "hospital": {"name": "Lions Gate Hospital"},
+            "muster_point": "Front gate by the road sign, next to the blue container where the trucks park overnight",
+        },
+        "document": {"program_start": "2026-11-02"},
+    }
+    (tmp_path / "answers.yaml").write_text(yaml.safe_dump(answers), encoding="utf-8")
+    path = tmp_path / "profile.yaml"
+    proc = run_cli("interview", "--answers", str(tmp_path / "answers.yaml"), "-o", str(path))
+    assert proc.returncode == 0, proc.stderr
+    before = path.read_text(encoding="utf-8")
+    assert "\n- ladders\n" in before  # list items flush with their key, as PyYAML writes them
+
+    # the save `update --add-hazard noise` makes (its build is tested elsewhere)
+    profile = load_profile(path, catalog)
+    hazards, what = change_hazards(profile, catalog, ["noise"], [])
+    revised = next_revision(profile.model_copy(update={"hazards": hazards}), what, dt.date(2027, 1, 5))
+    save_profile(revised, path, packs_version="test", keep_comments=True)
+    after = path.read_text(encoding="utf-8")
+
+    diff = [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+    today = dt.date.today().isoformat()
+    assert diff == [
+        "+- noise",
+        f"-  date: '{today}'",
+        "+  date: 2027-01-05",
+        "+  revision: 2",
+        "+  history:",
+        "+  - revision: 1",
+        f"+    date: {today}",
+        "+    changes: First issue of the program",
+        "+  - revision: 2",
+        "+    date: 2027-01-05",
+        "+    changes: Added Noise",
+        "+    approved_by: Sam Ortiz",
+    ]
+    assert load_profile(path, catalog) == revised

@@ -140,3 +140,22 @@ def test_interview_again_with_saved_answers(tmp_path):
     assert saved["document"]["history"][-1]["changes"] == "Answers updated in the questionnaire"
     assert saved["custom"]["sections"]["policy"] == [CUSTOM_POLICY]  # keys no question asks survive
     assert (out / "manual.pdf").is_file()
+
+
+def test_change_report_is_titled_from_the_revisions_compared():
+    from generator.revisions import report
+
+    diff = {
+        "chapters": {"added": [], "removed": [], "changed": ["Hazard Control"]},
+        "sections": {"added": [], "removed": [], "changed": []},
+        "forms": {"added": [], "removed": [], "changed": []},
+    }
+    raised = report(diff, 2, {"revision": 1, "built_at": "2026-11-01T10:00:00"}).splitlines()
+    assert raised[:3] == ["# Changes in revision 2", "", "Compared with revision 1 (built 2026-11-01)."]
+    rebuilt = report(diff, 1, {"revision": 1, "built_at": "2026-11-01T10:00:00"}).splitlines()
+    assert rebuilt[:3] == [
+        "# Changes since the last build of revision 1",
+        "",
+        "Compared with the previous build of 2026-11-01, also revision 1: the revision number was not raised.",
+    ]
+    assert "- Changed: Hazard Control" in rebuilt

@@ -72,7 +72,14 @@ def test_stream_command_json_and_text():
 def test_stream_command_errors():
     proc = run_cli("stream", "--province", "QC", "--workers", "8")
     assert proc.returncode == 2
-    assert proc.stderr.strip() == "error: unknown province 'QC': use one of AB, BC, MB, NB, NL, NS, ON, PE, SK"
+    assert proc.stderr.strip().startswith(
+        "error: unknown province 'QC': use one of AB, BC, MB, NB, NL, NS, ON, PE, SK."
+    )
+    proc = run_cli("stream", "--province", "AB", "--workers", "8", "--industry", "plumbing")
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: unknown industry 'plumbing': did you mean 'plumbing_mechanical'?"
+    proc = run_cli("stream", "--province", "AB", "--workers", "8", "--industry", "bakery")
+    assert proc.stderr.strip().startswith("error: unknown industry 'bakery' (use one of agriculture, auto_repair,")
     proc = run_cli("stream", "--province", "AB", "--workers", "0")
     assert proc.stderr.strip() == "error: workers must be at least 1 (got 0)"
 
@@ -97,7 +104,8 @@ def test_profile_stream_must_fit_the_size(catalog):
     with pytest.raises(UserError) as info:
         profile_from_text(yaml.safe_dump(data, sort_keys=False), catalog, name="p.yaml")
     assert info.value.lines == [
-        "p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25)"
+        "p.yaml:6: partner: ACSA SECOR is for employers with 10 or fewer workers (profile has 25):"
+        " use stream: COR (or leave stream out and the advisor chooses)"
     ]
 
 
@@ -110,3 +118,45 @@ def test_questionnaire_offers_only_fitting_partners(catalog):
     assert [c.value for c in interview.choices(question)] == ["hcsas", "scsa"]
     interview.result["company"]["province"] = "ON"
     assert [c.value for c in interview.choices(question)] == ["ihsa"]
+
+
+def test_questionnaire_offers_only_streams_that_exist_advised_first(catalog):
+    from generator.questionnaire import Interview, Question, load_questionnaires
+
+    question = Question(id="stream", type="select", prompt="p", choices_from="streams")
+    interview = Interview(catalog, load_questionnaires(), {})
+    expected = {
+        ("AB", 8, "landscaping"): [
+            "SECOR  (advised: 8 workers is within Alberta's SECOR limit of 10 or fewer)",
+            "COR  (if a client or prime contractor requires it)",
+        ],
+        ("MB", 12, "roofing"): ["COR  (advised: 12 workers is above Manitoba's SECOR limit of 9, so COR applies)"],
+        ("BC", 6, "retail"): [
+            "Small COR  (advised: 6 workers is within British Columbia's Small COR limit of 19 or fewer)",
+            "COR  (if a client or prime contractor requires it)",
+        ],
+    }
+    for (province, workers, industry), titles in expected.items():
+        interview.result = {"company": {"province": province, "workers": workers, "industry": industry}}
+        assert [c.title for c in interview.choices(question)] == titles
+
+
+def test_answers_file_partner_that_does_not_fit_is_refused_with_the_reason(catalog):
+    from generator.questionnaire import Interview, load_questionnaires
+
+    answers = {
+        "company": {"name": "Prairie Roofing", "province": "MB", "workers": 12, "industry": "roofing"},
+        "partner": "ihsa",
+        "hazards": ["ladders"],
+        "people": {"owner": {"name": "Pat"}},
+        "emergency": {"hospital": {"name": "Health Sciences Centre"}},
+    }
+    with pytest.raises(UserError) as info:
+        Interview(catalog, load_questionnaires(), answers, "answers.yaml").run(None)
+    assert info.value.lines == [
+        "answers.yaml: partner: IHSA does not certify employers in MB (it serves ON): choose csam"
+    ]
+    answers["partner"] = "mhca"  # serves Manitoba, but not roofing
+    with pytest.raises(UserError) as info:
+        Interview(catalog, load_questionnaires(), answers, "answers.yaml").run(None)
+    assert info.value.lines == ["answers.yaml: partner: MHCA WORKSAFELY does not serve roofing in MB: choose csam"]
