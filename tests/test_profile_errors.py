@@ -184,13 +184,6 @@ def test_unknown_key_gets_a_hint(tmp_path):
     )
 
 
-def test_partner_must_serve_province(tmp_path):
-    proc, out = _build(tmp_path, GOOD.replace("partner: acsa", "partner: ihsa"))
-    _assert_refused(
-        proc, out, [f"error: {tmp_path}/profile.yaml:6: partner: IHSA does not certify employers in AB (it serves ON)"]
-    )
-
-
 def test_alias_bomb_refused(tmp_path):
     bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n" + GOOD
     proc, out = _build(tmp_path, bomb)
