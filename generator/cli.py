@@ -93,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
-    p.add_argument("--jobs", type=int, default=default_jobs(), help="processes laying out PDFs (default: up to 2)")
+    p.add_argument("--jobs", type=int, default=default_jobs(), help="processes laying out the Word and PDF files (default: up to 2)")
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
 
     p = _command(
