@@ -27,7 +27,9 @@ class BatchRow:
     reused: int = 0  # files unchanged since the previous build, copied instead of laid out
 
 
-def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool = False) -> BatchRow:
+def build_one(
+    profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool = False, style_dir: Path | None = None
+) -> BatchRow:
     """Build one profile into ``out_dir``; user errors become a failed row, not an exception."""
     from generator.build import build
     from generator.catalog import default_catalog
@@ -35,7 +37,7 @@ def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: boo
     row = BatchRow(profile=profile.name)
     start = time.perf_counter()
     try:
-        result = build(profile, out_dir, default_catalog(), formats, fresh=fresh)
+        result = build(profile, out_dir, default_catalog(), formats, fresh=fresh, style_dir=style_dir)
         facts = result.facts
         assert facts is not None
         row.client = facts.profile.company.name
@@ -72,8 +74,12 @@ def run_batch(
     formats: tuple[str, ...],
     on_done: Callable[[BatchRow], None] | None = None,
     fresh: bool = False,
+    style_dir: Path | None = None,
 ) -> list[BatchRow]:
-    """Build every profile in ``folder`` into ``out_dir/<profile name>/`` with ``jobs`` processes."""
+    """Build every profile in ``folder`` into ``out_dir/<profile name>/`` with ``jobs`` processes.
+
+    ``style_dir`` is a house style applied to every profile (over their own ``style:``).
+    """
     profiles = find_profiles(folder)
     names = [p.stem for p in profiles]
     if len(set(names)) != len(names):
@@ -81,7 +87,7 @@ def run_batch(
     rows: list[BatchRow] = []
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = {pool.submit(build_one, p, out_dir / p.stem, formats, fresh): p for p in profiles}
+        futures = {pool.submit(build_one, p, out_dir / p.stem, formats, fresh, style_dir): p for p in profiles}
         for future in as_completed(futures):
             row = future.result()
             rows.append(row)

@@ -21,6 +21,7 @@ from generator.document import Document
 from generator.errors import UserError
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.forms_catalog import load_wording
+from generator.house_style import resolve_style
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
@@ -116,11 +117,15 @@ def build(
     today: dt.date | None = None,
     jobs: int = 1,
     fresh: bool = False,
+    style_dir: Path | None = None,
 ) -> BuildResult:
-    """Build the manual, every form and build.json for the profile at ``profile_path``."""
+    """Build the manual, every form and build.json for the profile at ``profile_path``.
+
+    ``style_dir`` is a house style folder (``--style``); it overrides the profile's ``style:``.
+    """
     progress = progress or (lambda _message: None)
     profile = load_profile(profile_path, catalog)
-    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs, fresh)
+    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs, fresh, style_dir)
 
 
 def build_profile(
@@ -133,13 +138,16 @@ def build_profile(
     today: dt.date | None = None,
     jobs: int = 1,
     fresh: bool = False,
+    style_dir: Path | None = None,
 ) -> BuildResult:
     """Build from an already validated profile; ``jobs`` processes lay out the PDFs.
 
     Files the previous build in ``out_dir`` wrote from the same source are reused unless
-    ``fresh`` is set (see :mod:`generator.reuse`).
+    ``fresh`` is set (see :mod:`generator.reuse`). The house style (``style_dir`` or the
+    profile's ``style:``) is read and checked before anything is written.
     """
     progress = progress or (lambda _message: None)
+    style = resolve_style(profile.style, profile_path, style_dir)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
     previous = revisions.read_previous(out_dir)
@@ -147,6 +155,8 @@ def build_profile(
         progress("assembling the manual")
         manual = assemble_manual(facts, catalog, logo)
         items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
+        for _stem, document in items:
+            document.style = style
         with Staging(out_dir) as staging:
             writer.submit(staging, items, None if fresh else PreviousOutputs(out_dir, previous))
             # while the workers lay out the PDFs: the outline for the change report, the Word files

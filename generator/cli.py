@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="processes laying out PDFs (default: up to 2)")
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
 
     p = sub.add_parser("batch", help="build every profile in a folder, in parallel")
     p.add_argument("folder", type=Path)
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=default_jobs(), help="profiles built at once (default: up to 2)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder applied to every client")
 
     p = sub.add_parser("forms", help="write only the forms for a profile")
     p.add_argument("profile", type=Path)
@@ -68,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="what changed, for the revision history")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
 
     sub.add_parser("schema", help="print the profile's JSON Schema")
 

@@ -176,21 +176,30 @@ def _merged(base: dict, changes: dict) -> dict:
 
 
 def _revise_and_build(
-    profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
+    profile: Profile,
+    previous: Profile,
+    path: Path,
+    changes: str,
+    out: Path | None,
+    formats: str,
+    style_dir: Path | None = None,
 ) -> int:
     """Raise the revision, save the profile and rebuild."""
     import datetime as dt
 
     from generator.build import build_profile, parse_formats
+    from generator.house_style import resolve_style
     from generator.profile import save_profile
     from generator.updating import next_revision
+
+    resolve_style(profile.style, path, style_dir)  # a broken style is refused before the profile is saved
 
     revised = next_revision(profile, changes, dt.date.today())
     catalog = default_catalog()
     target = out or _default_out(path, "manual")
     chosen = parse_formats(formats)
     save_profile(revised, path, packs_version=__version__, keep_comments=True)
-    result = build_profile(revised, path, target, catalog, chosen)
+    result = build_profile(revised, path, target, catalog, chosen, style_dir=style_dir)
     print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
     report = result.manifest.get("change_report")
     print(
@@ -210,7 +219,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
     changes = "; ".join(p for p in (what, args.note) if p)
     updated = profile.model_copy(update={"hazards": hazards})
-    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
+    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format, args.style)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -243,6 +252,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             progress=lambda m: status.update(m),
             jobs=args.jobs,
             fresh=args.fresh,
+            style_dir=args.style,
         )
     for warning in result.warnings:
         console.print(warning, markup=False, highlight=False, soft_wrap=True)
@@ -274,6 +284,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
     total = len(find_profiles(args.folder))
+    if args.style is not None:
+        from generator.house_style import load_style
+
+        load_style(args.style, f"--style {args.style}")  # one broken style fails the batch once, up front
     console = Console(stderr=True)
     columns = (
         TextColumn("Building"),
@@ -288,7 +302,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         def done(row: BatchRow) -> None:
             progress.update(task, advance=1, description=f"{row.profile}: {row.status}")
 
-        rows = run_batch(args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh)
+        rows = run_batch(
+            args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh, style_dir=args.style
+        )
     table = Table(title=f"Batch build: {args.folder} -> {args.output}")
     for column in ("client", "stream", "partner", "pages", "seconds", "status"):
         table.add_column(column, justify="right" if column in ("pages", "seconds") else "left")
