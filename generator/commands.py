@@ -287,7 +287,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.style is not None:
         from generator.house_style import load_style
 
-        load_style(args.style, f"--style {args.style}")  # one broken style fails the batch once, up front
+        load_style(args.style)  # one broken style fails the batch once, up front
     console = Console(stderr=True)
     columns = (
         TextColumn("Building"),

@@ -275,6 +275,18 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
         for path, line in _tag_paths(tree)
         if path not in SHELL_TAGS
     ]
+    problems += [
+        Problem(where, loop.lineno, "{% for %}", "loops are not supported: every tag is a single value")
+        for loop in tree.find_all(jinja2.nodes.For)
+    ]
+    if not problems:
+        # a trial rendering with every tag filled: whatever the sandbox refuses (a private
+        # attribute, a filter on the wrong type) is reported now, not half-way through a build
+        try:
+            environment.from_string(source).render(_trial_context())
+        except jinja2.TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            problems.append(Problem(where, line, _paragraph_text(source, line), f"bad tag: {exc}"))
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     bodies = 0
     for paragraph in root.iter(f"{w}p"):
@@ -286,6 +298,17 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
     if part != "word/document.xml" and bodies:
         problems.append(Problem(where, None, "{{ body }}", "belongs in the document, not a header or footer"))
     return problems, bodies
+
+
+def _trial_context() -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for path in SHELL_TAGS:
+        *groups, leaf = path.split(".")
+        target = context
+        for group in groups:
+            target = target.setdefault(group, {})
+        target[leaf] = "text"
+    return context
 
 
 class _PatchSelf:
@@ -339,7 +362,7 @@ def _tag_paths(tree: Any) -> list[tuple[str, int]]:
 def resolve_style(profile_style: str, profile_path: Path, style_dir: Path | None) -> Style | None:
     """The build's house style: ``--style DIR`` if given, else the profile's ``style:`` key."""
     if style_dir is not None:
-        return load_style(style_dir, f"--style {style_dir}")
+        return load_style(style_dir)
     if not profile_style:
         return None
     folder = profile_path.parent / profile_style

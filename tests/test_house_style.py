@@ -1,0 +1,227 @@
+"""House styles: a consultant's Word shell, colours, fonts, logo and preparer block in both formats."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+from conftest import EXAMPLE, ROOT, docx_text, libreoffice_convert, pdf_text, run_cli
+
+STYLE = ROOT / "examples" / "styles" / "northwind"
+CASES = Path(__file__).parent / "cases"
+HOSTILE = "Prairie {{ 7*7 }} <w:t>x</w:t> & Sons"
+ACCENT = (0x7A, 0x1F, 0x3D)  # examples/styles/northwind/style.yaml colours.accent
+PREPARER = (
+    "Prepared by Northwind Safety Consulting Ltd.",
+    "Morgan Whitfield · 587-555-0199 · morgan@northwind-safety.example",
+    "Auditor no. NW-2291",
+)
+
+
+@pytest.fixture(scope="module")
+def styled(tmp_path_factory, catalog):
+    """The example's manual with a hostile company name and the example style named in the profile.
+
+    Written once in both formats by the writers themselves (the forms are not needed here).
+    """
+    from generator.assemble import assemble_manual, gather_facts
+    from generator.house_style import resolve_style
+    from generator.profile import load_profile
+    from generator.writers import docx_writer, pdf_writer
+
+    folder = tmp_path_factory.mktemp("styled")
+    shutil.copytree(STYLE, folder / "styles" / "northwind")
+    text = EXAMPLE.read_text(encoding="utf-8").replace("name: Prairie Green Landscaping Ltd.", f"name: '{HOSTILE}'", 1)
+    profile_path = folder / "profile.yaml"
+    profile_path.write_text(text + "style: styles/northwind\n", encoding="utf-8")
+    profile = load_profile(profile_path, catalog)
+    manual = assemble_manual(gather_facts(profile, catalog), catalog)
+    manual.style = resolve_style(profile.style, profile_path, None)
+    docx_writer.write(manual, folder / "manual.docx")
+    pdf_writer.write(manual, folder / "manual.pdf")
+    return folder, manual
+
+
+def test_cover_header_and_heading_style_come_from_the_shell(styled):
+    folder, manual = styled
+    word = docx.Document(str(folder / "manual.docx"))
+    texts = [p.text for p in word.paragraphs]
+    # the shell's own cover: its firm line, then the company and title it prints with tags
+    firm = texts.index("NORTHWIND SAFETY CONSULTING")
+    assert texts[firm + 1 : firm + 3] == [HOSTILE, manual.title]
+    assert "Approved by Dana Kowalski" in texts
+    assert word.inline_shapes[0].width == docx.shared.Cm(4)  # {{ logo }}: the style's logo
+    section = word.sections[-1]
+    assert section.different_first_page_header_footer
+    assert [p.text for p in section.header.paragraphs] == [f"{HOSTILE} | {manual.title}"]
+    assert section.footer.paragraphs[0].text.startswith(
+        "Prepared by Northwind Safety Consulting Ltd. · Revision 1 · Page "
+    )
+    # the shell's style definitions, taken on by the manual's headings
+    heading = word.styles["Heading 1"]
+    assert (heading.font.name, heading.font.size.pt, str(heading.font.color.rgb)) == ("Liberation Sans", 20, "7A1F3D")
+    assert word.styles["Normal"].font.name == "DejaVu Sans"
+    first = manual.sections[0]
+    chapter = next(p for p in word.paragraphs if p.text == first.heading)
+    assert chapter.style.name == f"Heading {first.level}"
+    # the body sits where {{ body }} was: after the cover, nothing of the marker left
+    assert texts.index("Contents") > texts.index(PREPARER[2])
+    assert not any("{{ body }}" in t or "safety-manual-body" in t for t in texts)
+
+
+def test_hostile_profile_text_in_shell_tags_stays_literal(styled):
+    folder, _manual = styled
+    text = docx_text(folder / "manual.docx")
+    assert text.count(HOSTILE) >= 3  # cover, header, body
+    assert "Prairie 49" not in text
+    with zipfile.ZipFile(folder / "manual.docx") as archive:
+        body = archive.read("word/document.xml").decode()
+    assert "Prairie {{ 7*7 }} &lt;w:t&gt;x&lt;/w:t&gt; &amp; Sons" in body
+
+
+def test_libreoffice_opens_the_styled_manual(styled, tmp_path):
+    folder, _manual = styled
+    converted = pdf_text(libreoffice_convert(folder / "manual.docx", tmp_path))
+    assert "NORTHWIND SAFETY CONSULTING" in converted
+    assert HOSTILE in converted
+    assert PREPARER[0] in converted
+
+
+def _fill_colours(page: pikepdf.Page) -> set[tuple[int, ...]]:
+    """The RGB fill colours a page's content stream sets (Typst writes them with scn or rg)."""
+    out = set()
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) in ("scn", "rg") and len(operands) == 3:
+            out.add(tuple(round(float(v) * 255) for v in operands))
+    return out
+
+
+def test_pdf_carries_the_styles_colours_fonts_and_preparer_block(styled):
+    folder, manual = styled
+    text = pdf_text(folder / "manual.pdf")
+    cover = " ".join(text.split("\f")[0].split())  # lines as laid out, wrapping undone
+    for line in PREPARER:
+        assert line in cover
+    assert HOSTILE in cover
+    with pikepdf.open(folder / "manual.pdf") as pdf:
+        assert ACCENT in _fill_colours(pdf.pages[0])  # the company name on the cover
+        fonts = {str(f.BaseFont).split("+")[-1] for f in pdf.pages[2].Resources.Font.values()}
+        images = len(pdf.pages[0].get_images())
+    assert "DejaVuSans" in fonts  # the style's body font
+    assert images == 1  # the preparer's logo (the profile has none of its own)
+
+
+def test_form_takes_the_styles_colours_in_word(styled, catalog):
+    from generator.assemble import gather_facts
+    from generator.build import form_documents
+    from generator.profile import load_profile
+    from generator.writers.docx_writer import render_docx
+
+    folder, manual = styled
+    facts = gather_facts(load_profile(folder / "profile.yaml", catalog), catalog)
+    _stem, form = form_documents(facts, catalog, ("flha",))[0]
+    form.style = manual.style
+    with zipfile.ZipFile(io.BytesIO(render_docx(form))) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert 'w:fill="F2DFE5"' in body and 'w:fill="D9E2F3"' not in body
+
+
+def test_reuse_digests_change_with_the_style(styled):
+    from generator.reuse import source_digests
+
+    _folder, manual = styled
+    other = dataclasses.replace(manual.style, accent="#000000")
+    plain = dataclasses.replace(manual, style=None)
+    digests = [source_digests(dataclasses.replace(manual, style=s), ("docx", "pdf")) for s in (manual.style, other)]
+    assert digests[0] != digests[1] != source_digests(plain, ("docx", "pdf"))
+
+
+def _broken_copy(tmp_path: Path, part: str, old: bytes, new: bytes) -> Path:
+    style = tmp_path / "style"
+    shutil.copytree(STYLE, style)
+    with zipfile.ZipFile(STYLE / "shell.docx") as source, zipfile.ZipFile(style / "shell.docx", "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == part:
+                assert old in data
+                data = data.replace(old, new)
+            target.writestr(name, data)
+    return style
+
+
+def test_broken_shell_is_reported_with_its_location_and_nothing_is_written(tmp_path):
+    style = _broken_copy(tmp_path, "word/header1.xml", b"</w:hdr>", b"</w:hd>")
+    out = tmp_path / "out"
+    proc = run_cli("build", str(EXAMPLE), "-o", str(out), "--style", str(style))
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"error: {style}/shell.docx:word/header1.xml:2: broken XML: Opening and ending tag")
+    assert not out.exists()
+
+
+def test_unknown_tags_are_located_by_part_and_paragraph(tmp_path):
+    from generator.errors import UserError
+    from generator.house_style import load_style
+
+    style = _broken_copy(tmp_path, "word/header1.xml", b"{{ company.name }}", b"{{ company.nmae }} {{ ''.__class__ }}")
+    with pytest.raises(UserError) as error:
+        load_style(style)
+    assert error.value.lines == [
+        f"{style}/shell.docx:word/header1.xml:2: {{{{ company.nmae }}}}: unknown tag: did you mean 'company.name'?",
+    ]
+    style = _broken_copy(tmp_path / "b", "word/document.xml", b"{{ body }}", b"{{ body }} here")
+    with pytest.raises(UserError) as error:
+        load_style(style)
+    assert error.value.lines == [
+        f"{style}/shell.docx:word/document.xml: {{{{ body }}}}: must be alone in its paragraph"
+    ]
+
+
+def test_manifest_problems_are_located_all_at_once(tmp_path):
+    from generator.errors import UserError
+    from generator.house_style import load_style
+
+    style = tmp_path / "style"
+    style.mkdir()
+    (style / "style.yaml").write_text(
+        "name: Bad\ncolours:\n  accent: red\nfonts:\n  body: Arial\nlogo: ../elsewhere.png\ncolor: {}\n"
+    )
+    with pytest.raises(UserError) as error:
+        load_style(style)
+    assert error.value.lines == [
+        f"{style}/style.yaml:3: colours.accent: must be a colour written #rrggbb, e.g. #1f4e79 (got 'red')",
+        f"{style}/style.yaml:5: fonts.body: unknown font 'Arial' (the bundled fonts: Liberation Sans, DejaVu Sans,"
+        " Noto Sans Arabic, Noto Sans Hebrew, Droid Sans Fallback, NanumSquare)",
+        f"{style}/style.yaml:7: color: unknown key: did you mean 'colours'?",
+    ]
+
+
+def test_profile_naming_a_missing_style_folder_is_located(tmp_path):
+    profile = tmp_path / "client.yaml"
+    profile.write_text(EXAMPLE.read_text(encoding="utf-8") + "style: styles/none\n", encoding="utf-8")
+    line = len(profile.read_text(encoding="utf-8").splitlines())
+    proc = run_cli("build", str(profile), "-o", str(tmp_path / "out"), "--format", "docx")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip() == f"error: {profile}:{line}: style: 'styles/none' is not a folder (a house style folder)"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_batch_style_applies_to_every_client(tmp_path):
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    shutil.copy(CASES / "mb-framing" / "profile.yaml", folder / "redriver.yaml")
+    shutil.copy(CASES / "ab-roofing" / "profile.yaml", folder / "summit.yaml")
+    out = tmp_path / "out"
+    proc = run_cli("batch", str(folder), "-o", str(out), "--jobs", "2", "--format", "docx", "--style", str(STYLE))
+    assert proc.returncode == 0, proc.stderr
+    for client in ("redriver", "summit"):
+        word = docx.Document(str(out / client / "manual.docx"))
+        assert "NORTHWIND SAFETY CONSULTING" in [p.text for p in word.paragraphs]
+        assert word.sections[-1].footer.paragraphs[0].text.startswith("Prepared by Northwind Safety Consulting Ltd.")
