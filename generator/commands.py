@@ -327,15 +327,19 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_forms(args: argparse.Namespace) -> int:
     from generator.assemble import gather_facts
     from generator.build import form_documents, parse_formats
+    from generator.house_style import resolve_style
     from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
 
     catalog = _catalog_for(args)
     formats = parse_formats(args.format)
     profile = load_profile(args.profile, catalog)
+    style = resolve_style(profile.style, args.profile, None)
     facts = gather_facts(profile, catalog)
     only = tuple(n.strip() for n in args.only.split(",") if n.strip())
     items = form_documents(facts, catalog, only)
+    for _stem, document in items:
+        document.style = style  # the colours and fonts of the profile's house style
     out = args.output or _default_out(args.profile, "forms")
     with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)

@@ -36,9 +36,10 @@ MAX_SHELL_BYTES = 10_000_000
 
 # Every tag a shell may print. The manual fills them (see assemble.shell_values); the
 # preparer and style values come from the manifest. ``body`` marks where the text goes and
-# ``logo`` prints the style's logo.
+# ``logo`` prints the style's logo, ``company.logo`` the profile's.
 SHELL_TAGS: tuple[str, ...] = (
     "company.name",
+    "company.logo",
     "company.legal_name",
     "company.address",
     "company.phone",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import io
 import shutil
 import zipfile
@@ -24,13 +25,22 @@ PREPARER = (
 )
 
 
+def _png(size: int) -> bytes:
+    """A logo of ``size`` pixels, drawn by the example style's own script."""
+    spec = importlib.util.spec_from_file_location("make_shell", STYLE / "make_shell.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.logo_png(size)
+
+
 @pytest.fixture(scope="module")
 def styled(tmp_path_factory, catalog):
-    """The example's manual with a hostile company name and the example style named in the profile.
+    """The example's manual with a hostile company name, a logo and the example style named in the profile.
 
     Written once in both formats by the writers themselves (the forms are not needed here).
     """
-    from generator.assemble import assemble_manual, gather_facts
+    from generator.assemble import assemble_manual, gather_facts, load_logo
     from generator.house_style import resolve_style
     from generator.profile import load_profile
     from generator.writers import docx_writer, pdf_writer
@@ -38,10 +48,12 @@ def styled(tmp_path_factory, catalog):
     folder = tmp_path_factory.mktemp("styled")
     shutil.copytree(STYLE, folder / "styles" / "northwind")
     text = EXAMPLE.read_text(encoding="utf-8").replace("name: Prairie Green Landscaping Ltd.", f"name: '{HOSTILE}'", 1)
+    text = text.replace("company:\n", "company:\n  logo: client-logo.png\n", 1)
+    (folder / "client-logo.png").write_bytes(_png(48))  # not the style's: Typst would share one image
     profile_path = folder / "profile.yaml"
     profile_path.write_text(text + "style: styles/northwind\n", encoding="utf-8")
     profile = load_profile(profile_path, catalog)
-    manual = assemble_manual(gather_facts(profile, catalog), catalog)
+    manual = assemble_manual(gather_facts(profile, catalog), catalog, load_logo(profile, folder))
     manual.style = resolve_style(profile.style, profile_path, None)
     docx_writer.write(manual, folder / "manual.docx")
     pdf_writer.write(manual, folder / "manual.pdf")
@@ -54,9 +66,10 @@ def test_cover_header_and_heading_style_come_from_the_shell(styled):
     texts = [p.text for p in word.paragraphs]
     # the shell's own cover: its firm line, then the company and title it prints with tags
     firm = texts.index("NORTHWIND SAFETY CONSULTING")
-    assert texts[firm + 1 : firm + 3] == [HOSTILE, manual.title]
+    assert texts[firm + 2 : firm + 4] == [HOSTILE, manual.title]
     assert "Approved by Dana Kowalski" in texts
-    assert word.inline_shapes[0].width == docx.shared.Cm(4)  # {{ logo }}: the style's logo
+    # {{ logo }} and {{ company.logo }}: the style's logo and the client's
+    assert [shape.width for shape in word.inline_shapes] == [docx.shared.Cm(4)] * 2
     section = word.sections[-1]
     assert section.different_first_page_header_footer
     assert [p.text for p in section.header.paragraphs] == [f"{HOSTILE} | {manual.title}"]
@@ -114,7 +127,7 @@ def test_pdf_carries_the_styles_colours_fonts_and_preparer_block(styled):
         fonts = {str(f.BaseFont).split("+")[-1] for f in pdf.pages[2].Resources.Font.values()}
         images = len(pdf.pages[0].get_images())
     assert "DejaVuSans" in fonts  # the style's body font
-    assert images == 1  # the preparer's logo (the profile has none of its own)
+    assert images == 2  # the client's logo and the preparer's
 
 
 def test_form_takes_the_styles_colours_in_word(styled, catalog):

@@ -40,7 +40,7 @@ BODY_STYLES = (
 )
 
 
-def _nested(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _nested(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     """``(("company.name", "Acme"),)`` -> ``{"company": {"name": "Acme"}}``."""
     out: dict[str, Any] = {}
     for path, value in pairs:
@@ -61,11 +61,14 @@ def render_shell(document: Document, style: Style) -> tuple[Any, Any]:
     assert style.shell is not None
     template = DocxTemplate(io.BytesIO(style.shell))
     # every tag has a value (empty if the profile leaves it out), so no tag prints an error
-    values = dict.fromkeys(SHELL_TAGS, "") | dict(document.shell_values) | dict(style.shell_values)
+    values: dict[str, Any] = dict.fromkeys(SHELL_TAGS, "") | dict(document.shell_values) | dict(style.shell_values)
     sentinel = f"safety-manual-body-{uuid.uuid4().hex}"  # no profile text can equal it
     values["body"] = sentinel
-    context = _nested(tuple((k, v) for k, v in values.items() if k != "logo"))
-    context["logo"] = InlineImage(template, io.BytesIO(style.logo), width=Cm(4)) if style.logo else ""
+    images = {"logo": style.logo, "company.logo": document.cover.logo if document.cover else None}
+    for tag, data in images.items():
+        # a picture is XML docxtpl puts in place of the tag; no data leaves the tag empty
+        values[tag] = InlineImage(template, io.BytesIO(data), width=Cm(4)) if data else ""
+    context = _nested(tuple(values.items()))
     template.render(context, jinja_env=shell_environment(), autoescape=True)
     docx = template.docx
     marker = next(p for p in docx.paragraphs if p.text.strip() == sentinel)

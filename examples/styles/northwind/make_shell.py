@@ -103,7 +103,8 @@ def main() -> None:
 
     # the cover
     doc.add_paragraph("{{ logo }}")
-    line(doc, "NORTHWIND SAFETY CONSULTING", 9, bold=True, colour=ACCENT, after=48)
+    line(doc, "NORTHWIND SAFETY CONSULTING", 9, bold=True, colour=ACCENT, after=36)
+    doc.add_paragraph("{{ company.logo }}")  # the client's logo, when the profile has one
     line(doc, "{{ company.name }}", 28, bold=True, colour=ACCENT, after=6)
     line(doc, "{{ document.title }}", 18, after=4)
     line(doc, "{{ document.subtitle }}", 11, colour=GREY, after=36)
