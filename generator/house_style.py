@@ -208,11 +208,12 @@ def shell_environment() -> Any:
 
 
 def _template_parts(names: list[str]) -> list[str]:
-    """The parts docxtpl renders: the body, headers, footers and footnotes."""
+    """The parts docxtpl renders: the body, headers, footers, footnotes and document properties."""
     return [
         n
         for n in names
-        if n == "word/document.xml" or re.fullmatch(r"word/(header|footer)\d*\.xml|word/footnotes\.xml", n)
+        if n in ("word/document.xml", "docProps/core.xml")
+        or re.fullmatch(r"word/(header|footer)\d*\.xml|word/footnotes\.xml", n)
     ]
 
 
@@ -294,6 +295,8 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
         text = "".join(t.text or "" for t in paragraph.iter(f"{w}t")).strip()
         if _BODY_PARAGRAPH.match(text):
             bodies += 1
+            if part == "word/document.xml" and paragraph.getparent().tag != f"{w}body":
+                problems.append(Problem(where, None, "{{ body }}", "must be a paragraph of the page, not in a table"))
         elif re.search(r"\{\{-?\s*body\b", text):
             problems.append(Problem(where, None, "{{ body }}", "must be alone in its paragraph"))
     if part != "word/document.xml" and bodies:
