@@ -287,7 +287,7 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
         try:
             environment.from_string(source).render(_trial_context())
         except jinja2.TemplateError as exc:
-            line = getattr(exc, "lineno", None)
+            line = getattr(exc, "lineno", None) or _failing_line(environment, source)
             problems.append(Problem(where, line, _paragraph_text(source, line), f"bad tag: {exc}"))
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     bodies = 0
@@ -302,6 +302,20 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
     if part != "word/document.xml" and bodies:
         problems.append(Problem(where, None, "{{ body }}", "belongs in the document, not a header or footer"))
     return problems, bodies
+
+
+def _failing_line(environment: Any, source: str) -> int | None:
+    """The first paragraph whose tags fail on their own (sandbox errors carry no line)."""
+    import jinja2
+
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "{{" not in line:
+            continue
+        try:
+            environment.from_string(line).render(_trial_context())
+        except jinja2.TemplateError:
+            return number
+    return None
 
 
 def _trial_context() -> dict[str, Any]:

@@ -13,6 +13,8 @@ import docx
 import pikepdf
 import pytest
 from conftest import EXAMPLE, ROOT, docx_text, libreoffice_convert, pdf_text, run_cli
+from docx.oxml.ns import qn
+from lxml import etree
 
 STYLE = ROOT / "examples" / "styles" / "northwind"
 CASES = Path(__file__).parent / "cases"
@@ -155,6 +157,44 @@ def test_reuse_digests_change_with_the_style(styled):
     assert digests[0] != digests[1] != source_digests(plain, ("docx", "pdf"))
 
 
+def test_without_a_shell_word_takes_the_colours_fonts_and_preparer_block(styled):
+    from generator.writers.docx_writer import render_docx
+
+    _folder, manual = styled
+    plain = dataclasses.replace(manual, style=dataclasses.replace(manual.style, shell=None))
+    word = docx.Document(io.BytesIO(render_docx(plain)))
+    texts = [p.text for p in word.paragraphs]
+    assert texts[texts.index(HOSTILE) + 1] == manual.title  # our own cover
+    block = next(p for p in word.paragraphs if p.text.startswith(PREPARER[0]))
+    assert block.text.split("\n") == list(PREPARER)
+    assert str(word.styles["Heading 1"].font.color.rgb) == "7A1F3D"
+    assert word.styles["Heading 1"].font.name == "Liberation Sans"
+    assert word.styles["Normal"].font.name == "DejaVu Sans"
+    assert [p.text for p in word.sections[0].header.paragraphs] == [f"{HOSTILE} \u2014 {manual.title}"]
+
+
+def test_styles_a_shell_lacks_come_from_the_default_template(styled):
+    """A shell designed in Word holds only the styles it uses; lists and tables still get theirs."""
+    from generator.writers.docx_writer import render_docx
+
+    _folder, manual = styled
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(STYLE / "shell.docx") as source, zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "word/styles.xml":
+                styles = etree.fromstring(data)
+                for style in styles.findall(qn("w:style")):
+                    if style.get(qn("w:styleId")) in ("ListBullet", "TableGrid"):
+                        styles.remove(style)
+                data = etree.tostring(styles)
+            target.writestr(name, data)
+    lean = dataclasses.replace(manual, style=dataclasses.replace(manual.style, shell=buffer.getvalue()))
+    word = docx.Document(io.BytesIO(render_docx(lean)))
+    assert any(p.style.name == "List Bullet" for p in word.paragraphs)
+    assert word.tables[0].style.name == "Table Grid"
+
+
 def _broken_copy(tmp_path: Path, part: str, old: bytes, new: bytes) -> Path:
     style = tmp_path / "style"
     shutil.copytree(STYLE, style)
@@ -186,6 +226,13 @@ def test_unknown_tags_are_located_by_part_and_paragraph(tmp_path):
         load_style(style)
     assert error.value.lines == [
         f"{style}/shell.docx:word/header1.xml:2: {{{{ company.nmae }}}}: unknown tag: did you mean 'company.name'?",
+    ]
+    style = _broken_copy(tmp_path / "a", "word/header1.xml", b"{{ company.name }}", b"{{ ''.__class__ }}")
+    with pytest.raises(UserError) as error:
+        load_style(style)
+    assert error.value.lines == [
+        f"{style}/shell.docx:word/header1.xml:2: {{{{ ''.__class__ }}}} | {{{{ document.title }}}}: bad tag:"
+        " access to attribute '__class__' of 'str' object is unsafe."
     ]
     style = _broken_copy(tmp_path / "b", "word/document.xml", b"{{ body }}", b"{{ body }} here")
     with pytest.raises(UserError) as error:
