@@ -62,6 +62,15 @@ def styled(tmp_path_factory, catalog):
     return folder, manual
 
 
+def _doubled_page_breaks(word) -> int:
+    """Paragraphs holding only a page break right after another: each one is a blank page."""
+    breaks = [
+        not p.text.strip() and any(b.get(qn("w:type")) == "page" for b in p._p.iter(qn("w:br")))
+        for p in word.paragraphs
+    ]
+    return sum(1 for a, b in zip(breaks, breaks[1:], strict=False) if a and b)
+
+
 def test_cover_header_and_heading_style_come_from_the_shell(styled):
     folder, manual = styled
     word = docx.Document(str(folder / "manual.docx"))
@@ -88,6 +97,7 @@ def test_cover_header_and_heading_style_come_from_the_shell(styled):
     # the body sits where {{ body }} was: after the cover, nothing of the marker left
     assert texts.index("Contents") > texts.index(PREPARER[2])
     assert not any("{{ body }}" in t or "safety-manual-body" in t for t in texts)
+    assert _doubled_page_breaks(word) == 0
 
 
 def test_hostile_profile_text_in_shell_tags_stays_literal(styled):
@@ -171,6 +181,7 @@ def test_without_a_shell_word_takes_the_colours_fonts_and_preparer_block(styled)
     assert word.styles["Heading 1"].font.name == "Liberation Sans"
     assert word.styles["Normal"].font.name == "DejaVu Sans"
     assert [p.text for p in word.sections[0].header.paragraphs] == [f"{HOSTILE} \u2014 {manual.title}"]
+    assert _doubled_page_breaks(word) == 0
 
 
 def test_styles_a_shell_lacks_come_from_the_default_template(styled):

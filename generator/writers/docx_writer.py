@@ -100,7 +100,7 @@ def render_docx(document: Document) -> bytes:
             _setup(docx, document)
             if document.cover is not None:
                 _cover(docx, document)
-            _body(docx, document, first_breaks=document.cover is not None)
+            _body(docx, document)
         _properties(docx, document)
         buffer = io.BytesIO()
         docx.save(buffer)
@@ -109,12 +109,16 @@ def render_docx(document: Document) -> bytes:
         _PALETTE.reset(token)
 
 
-def _body(docx, document: Document, first_breaks: bool) -> None:
-    """The table of contents and every section."""
+def _body(docx, document: Document) -> None:
+    """The table of contents and every section.
+
+    The first section never opens with a page break of its own: what comes before it (our
+    cover, the contents, a shell's cover) ends with one, and two would leave a blank page.
+    """
     if document.toc:
         _toc(docx, document)
     for section in document.sections:
-        _section(docx, section, first=section is document.sections[0] and not first_breaks and not document.toc)
+        _section(docx, section, first=section is document.sections[0])
 
 
 def _in_shell(document: Document, style: Style) -> Any:
@@ -122,8 +126,7 @@ def _in_shell(document: Document, style: Style) -> Any:
     docx, marker = docx_shell.render_shell(document, style)
     body = docx.element.body
     before = set(body.iterchildren())
-    # the shell's cover ends where the marker starts, so the body opens without a page break
-    _body(docx, document, first_breaks=False)
+    _body(docx, document)
     written = [child for child in body.iterchildren() if child not in before]
     docx_shell.move_before(marker, written)
     return docx
