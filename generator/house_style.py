@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from generator.document import Style
 from generator.errors import Problem, UserError
 from generator.validation import suggest, validate_located
+from generator.writers.docx_shell import shell_environment
 from generator.writers.fonts import FAMILIES
 from generator.yamlio import Located, load_yaml
 
@@ -194,19 +195,6 @@ def _read_logo(folder: Path, relative: str, located: Located, problems: list[Pro
 
 
 # ------------------------------------------------------------------------------ the shell
-def shell_environment() -> Any:
-    """The Jinja environment shells are checked and rendered in: sandboxed, autoescaping.
-
-    Autoescaping makes every value XML text: a company called ``<w:t>`` prints those five
-    characters. Values are never parsed as templates, so ``{{ 7*7 }}`` in a profile prints
-    as typed.
-    """
-    import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
-
-
 def _template_parts(names: list[str]) -> list[str]:
     """The parts docxtpl renders: the body, headers, footers, footnotes and document properties."""
     return [

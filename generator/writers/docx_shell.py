@@ -40,6 +40,19 @@ BODY_STYLES = (
 )
 
 
+def shell_environment() -> Any:
+    """The Jinja environment shells are checked and rendered in: sandboxed, autoescaping.
+
+    Autoescaping makes every value XML text: a company called ``<w:t>`` prints those five
+    characters. Values are never parsed as templates, so ``{{ 7*7 }}`` in a profile prints
+    as typed.
+    """
+    import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
 def _nested(pairs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
     """``(("company.name", "Acme"),)`` -> ``{"company": {"name": "Acme"}}``."""
     out: dict[str, Any] = {}
@@ -56,7 +69,7 @@ def render_shell(document: Document, style: Style) -> tuple[Any, Any]:
     """The rendered shell as a python-docx document, and the paragraph element marking the body."""
     from docxtpl import DocxTemplate, InlineImage
 
-    from generator.house_style import SHELL_TAGS, shell_environment
+    from generator.house_style import SHELL_TAGS
 
     assert style.shell is not None
     template = DocxTemplate(io.BytesIO(style.shell))
