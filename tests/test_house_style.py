@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+import yaml
 from conftest import EXAMPLE, ROOT, docx_text, libreoffice_convert, pdf_text, run_cli
 from docx.oxml.ns import qn
 from lxml import etree
@@ -287,8 +288,12 @@ def test_profile_naming_a_missing_style_folder_is_located(tmp_path):
 def test_batch_style_applies_to_every_client(tmp_path):
     folder = tmp_path / "clients"
     folder.mkdir()
-    shutil.copy(CASES / "mb-framing" / "profile.yaml", folder / "redriver.yaml")
-    shutil.copy(CASES / "ab-roofing" / "profile.yaml", folder / "summit.yaml")
+    for client in ("redriver", "summit"):
+        # one hazard each: fewer handouts to write, the same manual and forms to style
+        data = yaml.safe_load((CASES / "ab-roofing" / "profile.yaml").read_text(encoding="utf-8"))
+        data["hazards"] = data["hazards"][:1]
+        data["company"]["name"] = f"{client.title()} Ltd."
+        (folder / f"{client}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
     out = tmp_path / "out"
     proc = run_cli("batch", str(folder), "-o", str(out), "--jobs", "2", "--format", "docx", "--style", str(STYLE))
     assert proc.returncode == 0, proc.stderr
