@@ -269,6 +269,16 @@ def _check_part(root: Any, part: str, name: str) -> tuple[list[Problem], int]:
         Problem(where, loop.lineno, "{% for %}", "loops are not supported: every tag is a single value")
         for loop in tree.find_all(jinja2.nodes.For)
     ]
+    # values are always escaped: a profile's text must never become Word XML
+    problems += [
+        Problem(where, node.lineno, "|safe", "values are always escaped; the safe filter is not allowed")
+        for node in tree.find_all(jinja2.nodes.Filter)
+        if node.name == "safe"
+    ]
+    problems += [
+        Problem(where, node.lineno, "{% autoescape %}", "values are always escaped; autoescape cannot be changed")
+        for node in tree.find_all((jinja2.nodes.EvalContextModifier, jinja2.nodes.ScopedEvalContextModifier))
+    ]
     if not problems:
         # a trial rendering with every tag filled: whatever the sandbox refuses (a private
         # attribute, a filter on the wrong type) is reported now, not half-way through a build

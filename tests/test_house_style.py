@@ -246,6 +246,12 @@ def test_unknown_tags_are_located_by_part_and_paragraph(tmp_path):
         f"{style}/shell.docx:word/header1.xml:2: {{{{ ''.__class__ }}}} | {{{{ document.title }}}}: bad tag:"
         " access to attribute '__class__' of 'str' object is unsafe."
     ]
+    style = _broken_copy(tmp_path / "c", "word/header1.xml", b"{{ company.name }}", b"{{ company.name|safe }}")
+    with pytest.raises(UserError) as error:
+        load_style(style)
+    assert error.value.lines == [
+        f"{style}/shell.docx:word/header1.xml:2: |safe: values are always escaped; the safe filter is not allowed"
+    ]
     style = _broken_copy(tmp_path / "b", "word/document.xml", b"{{ body }}", b"{{ body }} here")
     with pytest.raises(UserError) as error:
         load_style(style)
