@@ -277,7 +277,31 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
             *(h.name for h in facts.hazards),
         ),
     )
+    document.shell_values = _shell_values(facts, cover)
     document.number()
     document.sections += assembler.appendices(document)
     document.number()
     return document
+
+
+def _shell_values(facts: BuildFacts, cover: Cover) -> tuple[tuple[str, str], ...]:
+    """What a house style's Word shell may print (its tags are listed in house_style.SHELL_TAGS)."""
+    company = facts.profile.company
+    address = ", ".join(p for p in (company.address.street, company.address.city, company.address.postal_code) if p)
+    pack = facts.pack
+    return (
+        ("company.name", company.name),
+        ("company.legal_name", company.legal_name or company.name),
+        ("company.address", address),
+        ("company.phone", company.phone),
+        ("company.email", company.email),
+        ("company.website", company.website),
+        ("company.province", facts.jur.name),
+        ("document.title", cover.title),
+        ("document.subtitle", cover.subtitle),
+        ("document.revision", str(facts.revision)),
+        ("document.date", facts.date.isoformat()),
+        ("document.approved_by", facts.profile.document.approved_by or facts.profile.people.owner.name),
+        ("document.partner", f"{pack.partner.name} ({pack.partner.short})"),
+        ("document.stream", pack.stream),
+    )

@@ -43,7 +43,9 @@ class BatchRow:
     reused: int = 0  # files unchanged since the previous build, copied instead of laid out
 
 
-def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool = False) -> BatchRow:
+def build_one(
+    profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool = False, style_dir: Path | None = None
+) -> BatchRow:
     """Build one profile into ``out_dir``; user errors become a failed row, not an exception."""
     from generator.build import build
     from generator.catalog import default_catalog
@@ -53,7 +55,7 @@ def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: boo
     try:
         checkpoint("batch-build")
         checkpoint(f"batch-build-{profile.stem}")
-        result = build(profile, out_dir, default_catalog(), formats, fresh=fresh)
+        result = build(profile, out_dir, default_catalog(), formats, fresh=fresh, style_dir=style_dir)
         facts = result.facts
         assert facts is not None
         row.client = facts.profile.company.name
@@ -73,11 +75,13 @@ def build_one(profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: boo
     return row
 
 
-def _worker(conn: Connection, profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool) -> None:
+def _worker(
+    conn: Connection, profile: Path, out_dir: Path, formats: tuple[str, ...], fresh: bool, style_dir: Path | None
+) -> None:
     """A worker process: build one profile and send its row; end if the batch process ends."""
     lifeline.watch(conn)
     try:
-        row = build_one(profile, out_dir, formats, fresh)
+        row = build_one(profile, out_dir, formats, fresh, style_dir)
     except KeyboardInterrupt:
         return  # stopped: the parent reports the profile as interrupted
     conn.send(row)
@@ -165,8 +169,11 @@ def run_batch(
     on_done: Callable[[BatchRow], None] | None = None,
     fresh: bool = False,
     timeout: float = DEFAULT_TIMEOUT,
+    style_dir: Path | None = None,
 ) -> list[BatchRow]:
     """Build every profile in ``folder`` into ``out_dir/<profile name>/`` with ``jobs`` processes.
+
+    ``style_dir`` is a house style applied to every profile (over their own ``style:``).
 
     A profile that takes longer than ``timeout`` seconds is stopped and reported as failed.
     On Ctrl-C or SIGTERM every worker is stopped and ``KeyboardInterrupt`` is raised as
@@ -195,7 +202,7 @@ def run_batch(
                 profile, name = waiting.pop(0)
                 parent_end, child_end = context.Pipe()
                 process = context.Process(
-                    target=_worker, args=(child_end, profile, out_dir / name, formats, fresh), daemon=True
+                    target=_worker, args=(child_end, profile, out_dir / name, formats, fresh, style_dir), daemon=True
                 )
                 process.start()
                 child_end.close()

@@ -22,6 +22,7 @@ from generator.errors import UserError
 from generator.faults import checkpoint
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.forms_catalog import load_wording
+from generator.house_style import resolve_style
 from generator.manifest import MANIFEST, FileEntry, Manifest, Warn, read_manifest, warn_stderr
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
@@ -118,11 +119,17 @@ def build(
     today: dt.date | None = None,
     jobs: int = 1,
     fresh: bool = False,
+    style_dir: Path | None = None,
 ) -> BuildResult:
-    """Build the manual, every form and build.json for the profile at ``profile_path``."""
+    """Build the manual, every form and build.json for the profile at ``profile_path``.
+
+    ``style_dir`` is a house style folder (``--style``); it overrides the profile's ``style:``.
+    """
     progress = progress or (lambda _message: None)
     profile = load_profile(profile_path, catalog)
-    return build_profile(profile, profile_path, out_dir, catalog, formats, progress, today, jobs, fresh)
+    return build_profile(
+        profile, profile_path, out_dir, catalog, formats, progress, today, jobs, fresh, style_dir=style_dir
+    )
 
 
 def build_profile(
@@ -137,6 +144,7 @@ def build_profile(
     fresh: bool = False,
     save_profile: tuple[Path, str] | None = None,
     warn: Warn = warn_stderr,
+    style_dir: Path | None = None,
 ) -> BuildResult:
     """Build from an already validated profile; ``jobs`` processes lay out the PDFs.
 
@@ -145,9 +153,11 @@ def build_profile(
     new text, for ``update``) is saved in the same step that puts the new files in place,
     so a failed or killed build never leaves a profile revision that was not built.
     The previous revision is archived whole first when the revision changes (see
-    :mod:`generator.commit`).
+    :mod:`generator.commit`). The house style (``style_dir`` or the profile's ``style:``)
+    is read and checked before anything is written.
     """
     progress = progress or (lambda _message: None)
+    style = resolve_style(profile.style, profile_path, style_dir)
     facts = gather_facts(profile, catalog, today)
     logo = load_logo(profile, profile_path.parent)
     with DocumentWriter(formats, progress, jobs) as writer, Staging(out_dir, warn) as staging:
@@ -157,6 +167,8 @@ def build_profile(
         progress("assembling the manual")
         manual = assemble_manual(facts, catalog, logo)
         items = [("manual", manual)] + [(f"forms/{stem}", doc) for stem, doc in form_documents(facts, catalog)]
+        for _stem, document in items:
+            document.style = style
         writer.submit(staging, items, None if fresh else PreviousOutputs(out_dir, previous))
         # while the workers lay out the PDFs: the outline for the change report, the Word files
         content = _outline(facts, catalog)

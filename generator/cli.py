@@ -93,8 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
-    p.add_argument("--jobs", type=int, default=default_jobs(), help="processes laying out the Word and PDF files (default: up to 2)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=default_jobs(),
+        help="processes laying out the Word and PDF files (default: up to 2)",
+    )
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
 
     p = _command(
         sub,
@@ -108,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=default_jobs(), help="profiles built at once (default: up to 2)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
     p.add_argument("--fresh", action="store_true", help="lay out every file again instead of reusing unchanged ones")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder applied to every client")
     p.add_argument(
         "--timeout", type=float, default=600.0, help="seconds one profile may take before it is stopped (default: 600)"
     )
@@ -146,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         help="hazard ids to remove, comma-separated or repeated",
     )
     p.add_argument("--note", help="what changed, for the revision history")
+    p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
 

@@ -236,7 +236,13 @@ def _merged(base: dict, changes: dict) -> dict:
 
 
 def _revise_and_build(
-    profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
+    profile: Profile,
+    previous: Profile,
+    path: Path,
+    changes: str,
+    out: Path | None,
+    formats: str,
+    style_dir: Path | None = None,
 ) -> int:
     """Raise the revision and rebuild; the profile is saved only with a successful build."""
     import datetime as dt
@@ -250,7 +256,8 @@ def _revise_and_build(
     target = _output_folder(out, path, "manual")
     chosen = parse_formats(formats)
     text = profile_text(revised, path, packs_version=__version__, keep_comments=True)
-    result = build_profile(revised, path, target, catalog, chosen, save_profile=(path, text))
+    # a broken house style is refused by the build before anything, the profile included, is saved
+    result = build_profile(revised, path, target, catalog, chosen, save_profile=(path, text), style_dir=style_dir)
     print(f"{path}: revision {previous.document.revision} -> {revised.document.revision} ({changes}).")
     report = result.manifest.get("change_report")
     print(
@@ -273,7 +280,7 @@ def cmd_update(args: argparse.Namespace) -> int:
         hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
         changes = "; ".join(p for p in (what, args.note) if p)
         updated = profile.model_copy(update={"hazards": hazards})
-        return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
+        return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format, args.style)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -315,6 +322,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             progress=lambda m: status.update(m),
             jobs=args.jobs,
             fresh=args.fresh,
+            style_dir=args.style,
         )
     for warning in result.warnings:
         console.print(warning, markup=False, highlight=False, soft_wrap=True)
@@ -350,6 +358,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.output.exists() and not args.output.is_dir():
         raise UserError(f"-o: {args.output} is a file; -o names the folder that gets one subfolder per profile")
     total = len(find_profiles(args.folder))
+    if args.style is not None:
+        from generator.house_style import load_style
+
+        load_style(args.style)  # one broken style fails the batch once, up front
     console = Console(stderr=True)
     columns = (
         TextColumn("Building"),
@@ -367,7 +379,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         try:
             rows = run_batch(
-                args.folder, args.output, args.jobs, formats, on_done=done, fresh=args.fresh, timeout=args.timeout
+                args.folder,
+                args.output,
+                args.jobs,
+                formats,
+                on_done=done,
+                fresh=args.fresh,
+                timeout=args.timeout,
+                style_dir=args.style,
             )
         except BatchInterrupted as stop:
             rows, interrupted = stop.rows, True
@@ -405,6 +424,7 @@ def _batch_table(rows: list, title: str) -> None:
 def cmd_forms(args: argparse.Namespace) -> int:
     from generator.assemble import gather_facts
     from generator.build import form_documents, parse_formats
+    from generator.house_style import resolve_style
     from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
 
@@ -415,9 +435,12 @@ def cmd_forms(args: argparse.Namespace) -> int:
     catalog = _catalog_for(args)
     formats = parse_formats(args.format)
     profile = load_profile(args.profile, catalog)
+    style = resolve_style(profile.style, args.profile, None)
     facts = gather_facts(profile, catalog)
     only = tuple(n.strip() for n in args.only.split(",") if n.strip())
     items = form_documents(facts, catalog, only)
+    for _stem, document in items:
+        document.style = style  # the colours and fonts of the profile's house style
     out = _output_folder(args.output, args.profile, "forms")
     with Staging(out) as staging:
         write_documents(staging, items, formats, lambda _m: None)

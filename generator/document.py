@@ -137,6 +137,32 @@ class Cover:
     logo_type: str = ""
 
 
+@dataclass(frozen=True)
+class Style:
+    """A house style: the colours, fonts, logo and preparer block both writers take on.
+
+    Loaded from a style folder by :mod:`generator.house_style`. Colours are ``#rrggbb``;
+    fonts are families of the bundled set. The logo and the Word shell are left out of the
+    ``repr`` (the reuse digests hash it) in favour of ``digest``, a hash of every file of the
+    folder, so any change to the style still changes the digests.
+    """
+
+    name: str
+    accent: str
+    header_fill: str
+    callout_fill: str
+    body_font: str
+    heading_font: str
+    preparer: tuple[str, ...] = ()  # lines of the "prepared by" block on the cover
+    # what a Word shell's preparer.* and style.* tags print: ("preparer.firm", "..."), ...
+    shell_values: tuple[tuple[str, str], ...] = ()
+    digest: str = ""
+    logo: bytes | None = field(default=None, repr=False)
+    logo_type: str = ""
+    shell: bytes | None = field(default=None, repr=False)  # a .docx designed in Word, or None
+    shell_name: str = ""  # how errors name the shell file
+
+
 @dataclass
 class Document:
     """A whole output document: the manual or one form."""
@@ -153,6 +179,9 @@ class Document:
     header_note: str = ""  # e.g. a form number shown in the running header
     kind: Literal["manual", "form"] = "manual"
     landscape: bool = False
+    style: Style | None = None  # a house style; None is the project's own look
+    # values a house style's Word shell prints in its tags: ("company.name", "Acme Ltd."), ...
+    shell_values: tuple[tuple[str, str], ...] = ()
 
     def all_sections(self) -> list[Section]:
         """Every section in reading order."""

@@ -165,6 +165,7 @@ class Profile(_Model):
     sites: list[Site] = Field([], max_length=500)
     document: DocumentInfo = DocumentInfo()
     custom: Custom = Custom()
+    style: Text = Field("", description="A house style folder (style.yaml, logo, shell.docx), relative to the profile.")
 
 
 def profile_schema() -> dict[str, Any]:

@@ -4,11 +4,17 @@ Real Heading styles (so Word's navigation pane and the TOC field work), a cover 
 table-of-contents field, header and footer with company, title, revision and
 "Page X of Y" fields, table header rows that repeat, and filled document properties.
 python-docx escapes all text for XML, so user text can never become markup.
+
+A house style (``document.style``) sets the colours, fonts and the cover's preparer block;
+a style with a Word shell replaces our page setup, cover, header and footer with the
+shell's, and the manual's text takes on the shell's styles (see :mod:`docx_shell`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import dataclasses
 import datetime as dt
 import io
 import weakref
@@ -41,12 +47,40 @@ from generator.document import (
     Runs,
     Section,
     SignatureBlock,
+    Style,
     Table,
 )
+from generator.writers import docx_shell
 from generator.yamlio import write_atomic
 
 ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 BLANK = "\u00a0" * 30  # printed blank line length for fields
+DEFAULT_FONT = "Liberation Sans"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Palette:
+    """The colours of one rendering: ours, or a house style's."""
+
+    accent: RGBColor
+    header_fill: str
+    callout_fill: str
+
+    @classmethod
+    def of(cls, style: Style | None) -> _Palette:
+        """A style's colours, or ours."""
+        if style is None:
+            return cls(ACCENT, "D9E2F3", "EEF3FA")
+        return cls(
+            RGBColor.from_string(style.accent[1:].upper()),
+            style.header_fill[1:].upper(),
+            style.callout_fill[1:].upper(),
+        )
+
+
+# The palette of the document being rendered. The block writers are small recursive
+# functions; a context variable spares threading the colours through every one of them.
+_PALETTE: contextvars.ContextVar[_Palette] = contextvars.ContextVar("palette")
 
 
 def write(document: Document, out_path: Path) -> None:
@@ -56,17 +90,46 @@ def write(document: Document, out_path: Path) -> None:
 
 def render_docx(document: Document) -> bytes:
     """``document`` as the bytes of a .docx file (what a worker process sends back)."""
-    docx = new_docx()
-    _setup(docx, document)
-    if document.cover is not None:
-        _cover(docx, document)
+    token = _PALETTE.set(_Palette.of(document.style))
+    try:
+        style = document.style
+        if style is not None and style.shell is not None and document.kind == "manual":
+            docx = _in_shell(document, style)
+        else:
+            docx = new_docx()
+            _setup(docx, document)
+            if document.cover is not None:
+                _cover(docx, document)
+            _body(docx, document)
+        _properties(docx, document)
+        buffer = io.BytesIO()
+        docx.save(buffer)
+        return buffer.getvalue()
+    finally:
+        _PALETTE.reset(token)
+
+
+def _body(docx, document: Document) -> None:
+    """The table of contents and every section.
+
+    The first section never opens with a page break of its own: what comes before it (our
+    cover, the contents, a shell's cover) ends with one, and two would leave a blank page.
+    """
     if document.toc:
         _toc(docx, document)
     for section in document.sections:
-        _section(docx, section, first=section is document.sections[0] and document.cover is None and not document.toc)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    return buffer.getvalue()
+        _section(docx, section, first=section is document.sections[0])
+
+
+def _in_shell(document: Document, style: Style) -> Any:
+    """The manual written into the house style's rendered Word shell, where ``{{ body }}`` was."""
+    docx, marker = docx_shell.render_shell(document, style)
+    body = docx.element.body
+    before = set(body.iterchildren())
+    _body(docx, document)
+    written = [child for child in body.iterchildren() if child not in before]
+    docx_shell.move_before(marker, written)
+    return docx
 
 
 def _write_member(self: Any, pack_uri: Any, blob: bytes) -> None:
@@ -97,19 +160,24 @@ def _setup(docx, document: Document) -> None:
     sec.different_first_page_header_footer = document.cover is not None
 
     styles = docx.styles
+    house = document.style
     normal = styles["Normal"]
-    normal.font.name = "Liberation Sans"
+    normal.font.name = house.body_font if house else DEFAULT_FONT
     normal.font.size = Pt(10.5 if document.kind == "manual" else 10)
     normal.paragraph_format.space_after = Pt(5)
     for level, size in ((1, 18), (2, 14), (3, 12), (4, 11)):
         style = styles[f"Heading {level}"]
-        style.font.name = "Liberation Sans"
+        style.font.name = house.heading_font if house else DEFAULT_FONT
         style.font.size = Pt(size)
-        style.font.color.rgb = ACCENT
+        style.font.color.rgb = _PALETTE.get().accent
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
 
     _header_footer(sec, document)
+
+
+def _properties(docx, document: Document) -> None:
+    """Document properties and the refresh-on-open setting (also for a shell's document)."""
     props = docx.core_properties
     # Word's core properties hold at most 255 characters each.
     props.title = _fit(document.title)
@@ -125,9 +193,10 @@ def _setup(docx, document: Document) -> None:
     props.created = props.modified = fixed  # deterministic output for the same profile
 
     settings = docx.settings.element
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")  # Word refreshes the TOC and page fields on open
-    settings.append(update)
+    if settings.find(qn("w:updateFields")) is None:
+        update = OxmlElement("w:updateFields")
+        update.set(qn("w:val"), "true")  # Word refreshes the TOC and page fields on open
+        settings.append(update)
 
 
 def _fit(text: str, limit: int = 255) -> str:
@@ -221,7 +290,7 @@ def _cover(docx, document: Document) -> None:
     company = docx.add_paragraph()
     run = company.add_run(cover.company)
     run.font.size, run.bold = Pt(26), True
-    run.font.color.rgb = ACCENT
+    run.font.color.rgb = _PALETTE.get().accent
     title = docx.add_paragraph()
     run = title.add_run(cover.title)
     run.font.size = Pt(20)
@@ -234,7 +303,30 @@ def _cover(docx, document: Document) -> None:
         cells = table.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
+    if document.style is not None and document.style.preparer:
+        _preparer(docx, document.style)
     _page_break(docx)
+
+
+def _preparer(docx, style: Style) -> None:
+    """The house style's "prepared by" block under the cover, with its logo."""
+    docx.add_paragraph()
+    if style.logo:
+        with contextlib.suppress(Exception):  # checked when the style was loaded
+            docx.add_picture(io.BytesIO(style.logo), width=Cm(3))
+    block = docx.add_paragraph()
+    p_pr = block._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "4"), ("w:color", style.accent[1:].upper())):
+        top.set(qn(key), value)
+    borders.append(top)
+    p_pr.append(borders)
+    for i, line in enumerate(style.preparer):
+        run = block.add_run(line)
+        run.font.size = Pt(9)
+        if i < len(style.preparer) - 1:
+            run.add_break()
 
 
 def _toc(docx, document: Document) -> None:
@@ -412,7 +504,7 @@ def _table(container, block: Table) -> None:
     _repeat_header(header)
     for cell, value in zip(_row_cells(table, header), block.header, strict=False):
         _cell(cell, value, bold=True, size=Pt(9))
-        _shade(cell, "D9E2F3")
+        _shade(cell, _PALETTE.get().header_fill)
     for row in block.rows:
         cells = _row_cells(table, table.add_row())
         for cell, value in zip(cells, row, strict=False):
@@ -482,12 +574,12 @@ def _callout(container, block: Callout) -> None:
     table = container.add_table(rows=1, cols=1)
     _table_style(container, table)
     cell = table.rows[0].cells[0]
-    _shade(cell, "EEF3FA" if block.kind != "warning" else "FFF4E5")
+    _shade(cell, _PALETTE.get().callout_fill if block.kind != "warning" else "FFF4E5")
     first = cell.paragraphs[0]
     if block.title:
         run = first.add_run(block.title)
         run.bold = True
-        run.font.color.rgb = ACCENT
+        run.font.color.rgb = _PALETTE.get().accent
     for i, inner in enumerate(block.blocks):
         if isinstance(inner, Paragraph) and i == 0 and not block.title:
             _runs(first, inner.runs)

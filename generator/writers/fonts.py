@@ -17,6 +17,16 @@ import functools
 from generator.paths import fonts_dir
 
 COVERAGE_FILE = "coverage.txt"
+# the families of generator/fonts, in the order Typst tries them for each character; a
+# house style may choose its body and heading fonts among them and no others
+FAMILIES: tuple[str, ...] = (
+    "Liberation Sans",
+    "DejaVu Sans",
+    "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+    "Droid Sans Fallback",
+    "NanumSquare",
+)
 # characters that lay out without a glyph of their own: line breaks, joiners, break points
 _INVISIBLE = frozenset("\n\r\t\u200b\u200c\u200d\u2060\ufeff")
 

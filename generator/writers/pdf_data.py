@@ -25,9 +25,10 @@ from generator.document import (
     Runs,
     Section,
     SignatureBlock,
+    Style,
     Table,
 )
-from generator.writers.fonts import make_printable
+from generator.writers.fonts import FAMILIES, make_printable
 
 # A word this long can only be pasted text (a URL, a code, a mistake); Typst does not break
 # inside a word, so a zero-width space every BREAK_EVERY characters lets it wrap.
@@ -41,14 +42,8 @@ DEFAULT_STYLE: dict[str, Any] = {
     "accent": "#1f4e79",
     "header_fill": "#d9e2f3",
     "callout_fill": "#eef3fa",
-    "fonts": [
-        "Liberation Sans",
-        "DejaVu Sans",
-        "Noto Sans Arabic",
-        "Noto Sans Hebrew",
-        "Droid Sans Fallback",
-        "NanumSquare",
-    ],
+    "fonts": list(FAMILIES),
+    "heading_fonts": list(FAMILIES),
 }
 
 
@@ -69,8 +64,33 @@ def _t(text: str) -> str:
     return make_printable(wrap_long_words(text))
 
 
-def document_data(document: Document, logo: bool) -> dict[str, Any]:
-    """The JSON-ready structure of ``document`` for ``document.typ``."""
+def style_data(style: Style | None) -> dict[str, Any]:
+    """The colours and fonts the template reads: a house style's, or the project's own.
+
+    A style's chosen family comes first; the rest of the set stays behind it, so characters
+    the chosen font lacks still print.
+    """
+    if style is None:
+        return DEFAULT_STYLE
+
+    def fonts(first: str) -> list[str]:
+        return [first, *(f for f in FAMILIES if f != first)]
+
+    return {
+        "accent": style.accent,
+        "header_fill": style.header_fill,
+        "callout_fill": style.callout_fill,
+        "fonts": fonts(style.body_font),
+        "heading_fonts": fonts(style.heading_font),
+    }
+
+
+def document_data(document: Document, logo: bool, style_logo: bool = False) -> dict[str, Any]:
+    """The JSON-ready structure of ``document`` for ``document.typ``.
+
+    ``logo`` and ``style_logo`` say whether the writer hands the template the company's and
+    the house style's logo.
+    """
     running = f"{document.company} \u2014 {document.title}"
     if document.header_note:
         running = f"{document.header_note} \u2014 {running}"
@@ -83,7 +103,8 @@ def document_data(document: Document, logo: bool) -> dict[str, Any]:
             "company": _t(c.company),
             "lines": [[_t(k), _t(v)] for k, v in c.lines],
             "logo": logo,
-            "preparer": [],
+            "preparer": [_t(line) for line in document.style.preparer] if document.style else [],
+            "preparer_logo": style_logo,
         }
     return {
         "kind": document.kind,
@@ -97,7 +118,7 @@ def document_data(document: Document, logo: bool) -> dict[str, Any]:
         "landscape": document.landscape,
         "toc": document.toc,
         "cover": cover,
-        "style": DEFAULT_STYLE,
+        "style": style_data(document.style),
         "sections": [_section(s, f"auto-{i}") for i, s in enumerate(document.sections, 1)],
     }
 

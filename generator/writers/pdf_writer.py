@@ -2,7 +2,9 @@
 
 The tree goes to ``generator/typst/document.typ`` as JSON data through ``sys.inputs``; the
 template is the only Typst source ever compiled, and the compile sees only that template and
-the logo (handed over in memory), never a path a user names. Fonts come from the fixed set
+the logos, never a path a user names. A document without images is compiled in memory; the
+Typst binding decodes every in-memory file as UTF-8 text, so a document with logos is
+compiled from a private temporary folder holding the template and the image bytes. Fonts come from the fixed set
 in ``generator/fonts`` and system fonts are ignored, so the same profile gives the same PDF
 on every machine.
 
@@ -14,10 +16,13 @@ every blank and :mod:`generator.writers.pdf_fields` adds the AcroForm widgets af
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import io
 import json
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +58,28 @@ def _timestamp(document: Document) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
-def _files(document: Document) -> dict[str, bytes]:
-    files = {"main.typ": _template()}
+def _images(document: Document) -> dict[str, bytes]:
+    """The images the template reads, by the names it reads them under."""
+    images = {}
     if document.cover is not None and document.cover.logo:
-        files["logo"] = document.cover.logo
-    return files
+        images["logo"] = document.cover.logo
+    if document.cover is not None and document.style is not None and document.style.logo:
+        images["style-logo"] = document.style.logo  # the preparer's, beside their block
+    return images
+
+
+@contextlib.contextmanager
+def _project(images: dict[str, bytes]) -> Iterator[Any]:
+    """The compiler's input: the template in memory, or a temporary folder when there are images."""
+    if not images:
+        yield {"main.typ": _template()}
+        return
+    with tempfile.TemporaryDirectory(prefix="safety-manual-typst-") as folder:
+        root = Path(folder)
+        (root / "main.typ").write_bytes(_template())
+        for name, data in images.items():
+            (root / name).write_bytes(data)
+        yield str(root / "main.typ")
 
 
 def render_pdf(document: Document) -> tuple[bytes, int]:
@@ -65,31 +87,33 @@ def render_pdf(document: Document) -> tuple[bytes, int]:
     import pikepdf
     import typst
 
-    files = _files(document)
-    inputs = {"document": json.dumps(document_data(document, logo="logo" in files), ensure_ascii=False)}
+    images = _images(document)
+    data_json = document_data(document, logo="logo" in images, style_logo="style-logo" in images)
+    inputs = {"document": json.dumps(data_json, ensure_ascii=False)}
     form = document.kind == "form"
-    compiler = typst.Compiler(files, font_paths=_fonts(), ignore_system_fonts=True, sys_inputs=inputs)
-    data = compiler.compile(
-        format="pdf",
-        pdf_standards=[] if form else MANUAL_STANDARDS,
-        timestamp=_timestamp(document),
-    )
-    assert isinstance(data, bytes)
-    if form:
-        # the compiler object cannot query an in-memory project; the function can, and its
-        # layout comes from the same memoised caches, so this costs little
-        marks = json.loads(
-            typst.query(
-                files,
-                "<fields>",
-                field="value",
-                one=True,
-                font_paths=_fonts(),
-                ignore_system_fonts=True,
-                sys_inputs=inputs,
-            )
+    with _project(images) as files:
+        compiler = typst.Compiler(files, font_paths=_fonts(), ignore_system_fonts=True, sys_inputs=inputs)
+        data = compiler.compile(
+            format="pdf",
+            pdf_standards=[] if form else MANUAL_STANDARDS,
+            timestamp=_timestamp(document),
         )
-        return pdf_fields.add_fields(data, marks)
+        assert isinstance(data, bytes)
+        if form:
+            # the compiler object cannot query an in-memory project; the function can, and its
+            # layout comes from the same memoised caches, so this costs little
+            marks = json.loads(
+                typst.query(
+                    files,
+                    "<fields>",
+                    field="value",
+                    one=True,
+                    font_paths=_fonts(),
+                    ignore_system_fonts=True,
+                    sys_inputs=inputs,
+                )
+            )
+            return pdf_fields.add_fields(data, marks)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return data, len(pdf.pages)
 
