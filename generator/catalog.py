@@ -118,10 +118,10 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, federal or FederalDuties())
 
 
-def _load_packs(
+def pack_manifests(
     root: Path, extra_pack_dirs: tuple[Path, ...], problems: list[Problem]
-) -> tuple[dict[str, Pack], dict[str, Path]]:
-    """Read every pack.yaml, merge each over the pack it extends, then validate the result."""
+) -> tuple[dict[str, Located], dict[str, Path]]:
+    """Every pack.yaml, merged over the pack it extends (abstract packs left out), and its folder."""
     manifests: dict[str, Located] = {}
     folders: dict[str, Path] = {}
     for pack_dir in sorted((root / "packs").iterdir()) + [
@@ -138,6 +138,14 @@ def _load_packs(
         folders[pack_dir.name] = pack_dir
     merged, found = resolve_inheritance(manifests)
     problems.extend(found)
+    return merged, folders
+
+
+def _load_packs(
+    root: Path, extra_pack_dirs: tuple[Path, ...], problems: list[Problem]
+) -> tuple[dict[str, Pack], dict[str, Path]]:
+    """Read every pack.yaml, merge each over the pack it extends, then validate the result."""
+    merged, folders = pack_manifests(root, extra_pack_dirs, problems)
     packs: dict[str, Pack] = {}
     pack_dirs: dict[str, Path] = {}
     for name, located in merged.items():

@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an existing profile")
     p.add_argument("--profile", type=Path, help="ask again with this saved profile's answers as defaults, then rebuild")
     p.add_argument("--build-dir", type=Path, help="with --profile: output folder (default: <profile name>-manual)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     p = sub.add_parser("build", help="build the manual and forms from a profile")
     p.add_argument("profile", type=Path)
@@ -68,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--note", help="what changed, for the revision history")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+
+    p = sub.add_parser("check", help="check every pack, hazard and template, like a strict build (no files written)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     sub.add_parser("schema", help="print the profile's JSON Schema")
 

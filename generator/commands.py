@@ -126,7 +126,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
     from generator.questionnaire import Interview, load_questionnaires
     from generator.yamlio import dump_yaml, load_yaml
 
-    catalog = default_catalog()
+    catalog = _catalog_for(args)
     saved_profile = load_profile(args.profile, catalog) if args.profile else None
     output: Path = args.profile or args.output
     if saved_profile is None and output.exists() and not args.force:
@@ -163,7 +163,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
         print(f"No answers changed; {output} stays at revision {saved_profile.document.revision}.")
         return 0
     return _revise_and_build(
-        profile, saved_profile, output, "Answers updated in the questionnaire", args.build_dir, "docx,pdf"
+        profile, saved_profile, output, "Answers updated in the questionnaire", args.build_dir, "docx,pdf", catalog
     )
 
 
@@ -176,7 +176,7 @@ def _merged(base: dict, changes: dict) -> dict:
 
 
 def _revise_and_build(
-    profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str
+    profile: Profile, previous: Profile, path: Path, changes: str, out: Path | None, formats: str, catalog: Catalog
 ) -> int:
     """Raise the revision, save the profile and rebuild."""
     import datetime as dt
@@ -186,7 +186,6 @@ def _revise_and_build(
     from generator.updating import next_revision
 
     revised = next_revision(profile, changes, dt.date.today())
-    catalog = default_catalog()
     target = out or _default_out(path, "manual")
     chosen = parse_formats(formats)
     save_profile(revised, path, packs_version=__version__, keep_comments=True)
@@ -203,14 +202,14 @@ def cmd_update(args: argparse.Namespace) -> int:
     from generator.profile import load_profile
     from generator.updating import change_hazards
 
-    catalog = default_catalog()
+    catalog = _catalog_for(args)
     profile = load_profile(args.profile, catalog)
     if not args.add_hazard and not args.remove_hazard and not args.note:
         raise UserError("update: nothing to do; give --add-hazard, --remove-hazard or --note")
     hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
     changes = "; ".join(p for p in (what, args.note) if p)
     updated = profile.model_copy(update={"hazards": hazards})
-    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format)
+    return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format, catalog)
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -305,6 +304,24 @@ def cmd_batch(args: argparse.Namespace) -> int:
         for row in failed:
             print(f"error: {row.profile}: {row.error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
+    from generator.check import run_check
+    from generator.cli import default_jobs
+
+    start = time.monotonic()
+    for folder in args.packs:
+        if not folder.is_dir():
+            raise UserError(f"--packs: {folder} is not a folder")
+    result = run_check(tuple(args.packs), workers=default_jobs())
+    print(
+        f"No problems: {result.packs} packs checked in {result.manuals} manuals (each pack in each province "
+        f"it serves) with {result.hazards} hazards, in {time.monotonic() - start:.1f} s."
+    )
     return 0
 
 
