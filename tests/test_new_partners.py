@@ -21,6 +21,7 @@ from generator.advisor import advise
         ("AB", 4, "forestry_logging", "SECOR", "afpa-secor"),
         ("AB", 2, "other", "SECOR", "aasp-secor"),
         ("BC", 4, "forestry_logging", "Small COR", "bcfsc-small-cor"),
+        ("BC", 8, "trucking", "Small COR", "safetydriven-small-cor"),
     ],
 )
 def test_the_sectors_own_partner_comes_first(catalog, province, workers, industry, stream, first):
