@@ -68,3 +68,17 @@ def test_new_partner_manual_names_its_own_partner(golden_manual):
     assert "What the AMTA auditor looks for" in text
     assert "Health and Safety System Building" in text  # AMTA's course, in the certification plan
     assert "AASP" not in text
+
+
+@pytest.mark.parametrize(
+    "province,workers,industry,first",
+    [("AB", 6, "trucking", "amta"), ("BC", 4, "forestry_logging", "bcfsc"), ("AB", 8, "municipal", "amhsa")],
+)
+def test_interview_offers_the_sectors_partner_first(catalog, province, workers, industry, first):
+    from generator.questionnaire import Interview, load_questionnaires
+
+    questionnaires = load_questionnaires()
+    interview = Interview(catalog, questionnaires, {})
+    interview.result = {"company": {"province": province, "workers": workers, "industry": industry}}
+    question = next(q for qs in questionnaires for q in qs.questions if q.id == "partner")
+    assert interview.choices(question)[0].value == first
