@@ -22,6 +22,7 @@ from generator.advisor import advise
         ("AB", 2, "other", "SECOR", "aasp-secor"),
         ("BC", 4, "forestry_logging", "Small COR", "bcfsc-small-cor"),
         ("BC", 8, "trucking", "Small COR", "safetydriven-small-cor"),
+        ("BC", 12, "municipal", "Small COR", "bcmsa-small-cor"),
         ("SK", 5, "trucking", "COR", "sta-cor"),  # STA has no SECOR: the advisor says so and offers COR
     ],
 )
