@@ -14,6 +14,7 @@ from generator.advisor import advise
     "province,workers,industry,stream,first",
     [
         ("AB", 6, "trucking", "SECOR", "amta-secor"),
+        ("AB", 15, "trucking", "COR", "amta-cor"),
         ("AB", 3, "courier_delivery", "SECOR", "amta-secor"),
         ("AB", 9, "municipal", "SECOR", "amhsa-secor"),
         ("AB", 5, "hospitality", "SECOR", "ahsa-secor"),
