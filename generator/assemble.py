@@ -113,7 +113,9 @@ class ManualAssembler:
         self.catalog = catalog
         pack_dir = catalog.pack_dirs[facts.pack.id]
         self.root = catalog.root
-        self.env = make_environment([pack_dir, catalog.root])
+        # a pack without templates of its own shares the bundled templates' compiled environment
+        own = any(child.is_dir() for child in pack_dir.iterdir())
+        self.env = make_environment([pack_dir, catalog.root] if own else [catalog.root])
         self.context = build_context(facts, catalog)
 
     def render_sections(self, name: str, level: int, extra: dict[str, Any] | None = None) -> list[Section]:

@@ -25,11 +25,12 @@ from generator.content_models import (
     RiskMatrix,
     Terms,
 )
-from generator.errors import ContentError, Problem
+from generator.errors import ContentError, Problem, UserError
+from generator.pack_inherit import resolve_inheritance
 from generator.paths import data_dir
 from generator.records import Registry, load_records
 from generator.validation import suggest, validate_located
-from generator.yamlio import load_yaml
+from generator.yamlio import Located, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -109,23 +110,7 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     federal_file = root / "federal.yaml"
     federal = _load(FederalDuties, federal_file, root, problems) if federal_file.is_file() else None
 
-    packs: dict[str, Pack] = {}
-    pack_dirs: dict[str, Path] = {}
-    for pack_dir in sorted((root / "packs").iterdir()) + [
-        d for base in extra_pack_dirs for d in sorted(base.iterdir())
-    ]:
-        manifest = pack_dir / "pack.yaml"
-        if not manifest.is_file():
-            continue
-        pack = _load(Pack, manifest, root, problems)
-        if pack is None:
-            continue
-        if pack.id != pack_dir.name:
-            problems.append(
-                Problem(str(manifest), 1, "id", f"id {pack.id!r} must match the folder name {pack_dir.name!r}")
-            )
-        packs[pack.id] = pack
-        pack_dirs[pack.id] = pack_dir
+    packs, pack_dirs = _load_packs(root, extra_pack_dirs, problems)
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
     problems += _check_terms_and_duties(hazards, jurisdictions, federal)
@@ -145,6 +130,48 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     return Catalog(
         root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, registry, federal or FederalDuties()
     )
+
+
+def pack_manifests(
+    root: Path, extra_pack_dirs: tuple[Path, ...], problems: list[Problem]
+) -> tuple[dict[str, Located], dict[str, Path]]:
+    """Every pack.yaml, merged over the pack it extends (abstract packs left out), and its folder."""
+    manifests: dict[str, Located] = {}
+    folders: dict[str, Path] = {}
+    for pack_dir in sorted((root / "packs").iterdir()) + [
+        d for base in extra_pack_dirs for d in sorted(base.iterdir())
+    ]:
+        manifest = pack_dir / "pack.yaml"
+        if not manifest.is_file():
+            continue
+        try:
+            manifests[pack_dir.name] = load_yaml(manifest, display=_display(manifest, root))
+        except UserError as exc:
+            problems.extend(exc.problems)
+            continue
+        folders[pack_dir.name] = pack_dir
+    merged, found = resolve_inheritance(manifests)
+    problems.extend(found)
+    return merged, folders
+
+
+def _load_packs(
+    root: Path, extra_pack_dirs: tuple[Path, ...], problems: list[Problem]
+) -> tuple[dict[str, Pack], dict[str, Path]]:
+    """Read every pack.yaml, merge each over the pack it extends, then validate the result."""
+    merged, folders = pack_manifests(root, extra_pack_dirs, problems)
+    packs: dict[str, Pack] = {}
+    pack_dirs: dict[str, Path] = {}
+    for name, located in merged.items():
+        pack, found = validate_located(Pack, located)
+        problems.extend(found)
+        if pack is None:
+            continue
+        if pack.id != name:
+            problems.append(located.problem(("id",), f"id {pack.id!r} must match the folder name {name!r}"))
+        packs[pack.id] = pack
+        pack_dirs[pack.id] = folders[name]
+    return packs, pack_dirs
 
 
 TOKEN = re.compile(r"\{([a-z_]+)\}")

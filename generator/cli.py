@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         "--profile", type=Path, help="ask again starting from this saved profile's answers, then save and rebuild it"
     )
     p.add_argument("--build-dir", type=Path, help="with --profile: output folder (default: <profile name>-manual)")
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     p = _command(sub, "build", "build the manual and forms from a profile")
     p.add_argument("profile", type=Path, help=profile_help)
@@ -156,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     p = _command(
         sub,
@@ -172,6 +174,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     _command(sub, "schema", "print the profile's JSON Schema", "Key names and allowed values of a profile file.")
+
+    p = _command(
+        sub,
+        "check",
+        "check every pack, hazard and template, like a strict build (no files written)",
+        "Assembles every pack with every province it serves and reports every problem with its file, line and key.",
+    )
+    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
 
     p = _command(sub, "packs", "list the certifying-partner packs", "Partner ids go in a profile's `partner` key.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")

@@ -138,7 +138,7 @@ def cmd_interview(args: argparse.Namespace) -> int:
     from generator.questionnaire import Interview, Stopped, load_questionnaires
     from generator.yamlio import load_yaml
 
-    catalog = default_catalog()
+    catalog = _catalog_for(args)
     saved_profile = load_profile(args.profile, catalog) if args.profile else None
     output: Path = args.profile or args.output
     if output.is_dir():
@@ -192,7 +192,13 @@ def cmd_interview(args: argparse.Namespace) -> int:
         print(f"No answers changed; {output} stays at revision {saved_profile.document.revision}.")
         return 0
     return _revise_and_build(
-        profile, saved_profile, output, "Answers updated in the questionnaire", args.build_dir, "docx,pdf"
+        profile,
+        saved_profile,
+        output,
+        "Answers updated in the questionnaire",
+        args.build_dir,
+        "docx,pdf",
+        catalog=catalog,
     )
 
 
@@ -243,6 +249,7 @@ def _revise_and_build(
     out: Path | None,
     formats: str,
     style_dir: Path | None = None,
+    catalog: Catalog | None = None,
 ) -> int:
     """Raise the revision and rebuild; the profile is saved only with a successful build."""
     import datetime as dt
@@ -252,7 +259,7 @@ def _revise_and_build(
     from generator.updating import next_revision
 
     revised = next_revision(profile, changes, dt.date.today())
-    catalog = default_catalog()
+    catalog = catalog or default_catalog()
     target = _output_folder(out, path, "manual")
     chosen = parse_formats(formats)
     text = profile_text(revised, path, packs_version=__version__, keep_comments=True)
@@ -271,7 +278,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     from generator.profile import load_profile
     from generator.updating import change_hazards
 
-    catalog = default_catalog()
+    catalog = _catalog_for(args)
     with profile_lock(args.profile):
         # read under the lock, so a second update starts from this one's revision
         profile = load_profile(args.profile, catalog)
@@ -280,7 +287,9 @@ def cmd_update(args: argparse.Namespace) -> int:
         hazards, what = change_hazards(profile, catalog, args.add_hazard, args.remove_hazard)
         changes = "; ".join(p for p in (what, args.note) if p)
         updated = profile.model_copy(update={"hazards": hazards})
-        return _revise_and_build(updated, profile, args.profile, changes, args.output, args.format, args.style)
+        return _revise_and_build(
+            updated, profile, args.profile, changes, args.output, args.format, args.style, catalog=catalog
+        )
 
 
 def _catalog_for(args: argparse.Namespace) -> Catalog:
@@ -419,6 +428,24 @@ def _batch_table(rows: list, title: str) -> None:
             row.client or row.profile, row.stream, row.partner, str(row.pages or ""), f"{row.seconds:.1f}", status
         )
     _console().print(table)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import time
+
+    from generator.check import run_check
+    from generator.cli import default_jobs
+
+    start = time.monotonic()
+    for folder in args.packs:
+        if not folder.is_dir():
+            raise UserError(f"--packs: {folder} is not a folder")
+    result = run_check(tuple(args.packs), workers=default_jobs())
+    print(
+        f"No problems: {result.packs} packs checked in {result.manuals} manuals (each pack in each province "
+        f"it serves) with {result.hazards} hazards, in {time.monotonic() - start:.1f} s."
+    )
+    return 0
 
 
 def cmd_forms(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ HAZARD_CATEGORIES = (
 
 SECTORS = (
     "construction", "oil_gas", "general", "manufacturing", "transportation", "agriculture",
-    "municipal",
+    "municipal", "forestry", "hospitality",
 )  # fmt: skip
 
 STREAMS = ("SECOR", "Small COR", "COR")

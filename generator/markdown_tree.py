@@ -6,7 +6,9 @@ blockquote becomes a callout; a fenced block tagged ``signature`` becomes a sign
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -38,8 +40,7 @@ class Parsed:
 
 def parse_markdown(text: str, base_level: int, source: str) -> Parsed:
     """Parse ``text``; headings of level ``base_level`` and deeper open sections."""
-    tokens = _MD.parse(text)
-    parser = _Parser(tokens, source)
+    parser = _Parser(*_tokens(text), source)
     blocks = parser.blocks_until_heading()
     sections: list[Section] = []
     stack: list[Section] = []
@@ -53,7 +54,7 @@ def parse_markdown(text: str, base_level: int, source: str) -> Parsed:
                 problems=[
                     Problem(
                         source,
-                        _line(token),
+                        parser.line(parser.pos - 1),
                         "",
                         f"heading level {level} is above this template's level {base_level}; "
                         f"start with {'#' * base_level}",
@@ -74,8 +75,41 @@ def parse_markdown(text: str, base_level: int, source: str) -> Parsed:
     return Parsed(blocks, sections)
 
 
-def _line(token: Token) -> int | None:
-    return token.map[0] + 1 if token.map else None
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+@lru_cache(maxsize=1024)
+def _chunk_tokens(chunk: str) -> tuple[Token, ...]:
+    """markdown-it's tokens for one chunk, cached: tokens are only read."""
+    return tuple(_MD.parse(chunk))
+
+
+def _tokens(text: str) -> tuple[list[Token], list[int]]:
+    """Tokens of ``text`` and, for each, the line offset of the chunk it came from.
+
+    Parsing is most of the time a manual takes to assemble, and a manual's text repeats from
+    build to build (and across the packs ``check`` assembles) heading by heading, not whole.
+    So the text is parsed in chunks that start at each top-level ATX heading outside a code
+    fence; a heading at column 0 closes every open block in CommonMark, so the tokens are the
+    same as for the whole text, and each chunk's tokens are cached.
+    """
+    chunks: list[tuple[int, list[str]]] = [(0, [])]
+    fence = ""
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        stripped = line.lstrip()
+        if stripped.startswith(("```", "~~~")):
+            mark = stripped[:3]
+            fence = "" if fence == mark else (fence or mark)
+        elif not fence and _ATX.match(line) and chunks[-1][1]:
+            chunks.append((number, []))
+        chunks[-1][1].append(line)
+    tokens: list[Token] = []
+    offsets: list[int] = []
+    for offset, lines in chunks:
+        found = _chunk_tokens("".join(lines))
+        tokens += found
+        offsets += [offset] * len(found)
+    return tokens, offsets
 
 
 def _plain(inline: Token) -> str:
@@ -116,10 +150,16 @@ def _merge(runs: list[Run]) -> list[Run]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[Token], source: str):
+    def __init__(self, tokens: list[Token], offsets: list[int], source: str):
         self.tokens = tokens
+        self.offsets = offsets
         self.pos = 0
         self.source = source
+
+    def line(self, index: int) -> int | None:
+        """The line of the token at ``index`` in the whole text."""
+        token = self.tokens[index]
+        return token.map[0] + 1 + self.offsets[index] if token.map else None
 
     def more(self) -> bool:
         return self.pos < len(self.tokens)
@@ -184,7 +224,9 @@ class _Parser:
             return None
         if kind == "heading_open":
             raise ContentError(
-                problems=[Problem(self.source, _line(token), "", "a heading cannot stand inside a list or quote")]
+                problems=[
+                    Problem(self.source, self.line(self.pos - 1), "", "a heading cannot stand inside a list or quote")
+                ]
             )
         return None
 

@@ -236,7 +236,8 @@ def _template_frame(exc: BaseException, name: str, root: Path | None) -> tuple[s
             if filename is not None:
                 found = (_display(filename.filename or name, root), filename.get_corresponding_lineno(tb.tb_lineno))
             elif code.co_filename.endswith((".md", ".html", ".j2")):
-                # a frame Jinja rewrote to point at the template: its file and line are the template's
+                # Jinja rewrites the traceback: its frames carry the template's own file (in a
+                # custom pack, the pack's file, not the bundled one it overrides) and line
                 found = (_display(code.co_filename, root), tb.tb_lineno)
         tb = tb.tb_next
     return found

@@ -88,3 +88,37 @@ def test_pack_cannot_include_files_outside_its_folder(tmp_path):
     if (tmp_path / "second" / "out" / "manual.docx").exists():
         pytest.fail("a manual was built from a file outside the pack")
     shutil.rmtree(tmp_path / "second")
+
+
+def test_update_and_interview_accept_packs(tmp_path):
+    packs = _custom_pack(tmp_path)
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        PROFILE
+        + "emergency: {hospital: {name: Red Deer Regional Hospital, address: '3942 50a Avenue, Red Deer'}}\n"
+        + "document: {revision: 1, date: 2026-10-01}\n"
+    )
+    out = tmp_path / "out"
+    refused = run_cli("update", str(profile), "--add-hazard", "noise", "-o", str(out), "--format", "docx")
+    assert refused.returncode == 2 and "unknown certifying partner 'acme'" in refused.stderr
+    proc = run_cli(
+        "update", str(profile), "--add-hazard", "noise", "-o", str(out), "--format", "docx", "--packs", str(packs)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "manual.docx").is_file()
+    assert load_yaml(profile).data["document"]["revision"] == 2
+    rebuilt = tmp_path / "again"
+    again = run_cli(
+        "interview", "--profile", str(profile), "--packs", str(packs), "--build-dir", str(rebuilt), input=""
+    )
+    assert again.returncode == 0, again.stderr  # without --packs the profile's partner is unknown
+    assert "No answers changed" in again.stdout or (rebuilt / "manual.pdf").is_file()
+
+
+def test_template_runtime_error_names_the_custom_packs_file(tmp_path):
+    packs = _custom_pack(tmp_path, "## Policy\n\n{{ company.name.nope.upper() }}\n")
+    proc = _build(tmp_path, packs)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert re.search(r"acme-secor/sections/policy\.md:3: ", proc.stderr), proc.stderr
+    assert "manual_templates/sections/policy.md" not in proc.stderr

@@ -19,6 +19,8 @@ EXPECTED_PACK = {
     "sk-oilfield-hauling": "esc-secor",
     "mb-framing": "csam-secor",
     "on-renovation": "ihsa-cor",
+    "ab-trucking": "amta-secor",
+    "bc-logging": "bcfsc-small-cor",
 }
 
 
