@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.audit_questions import elements_lacking_questions
 from generator.catalog import Catalog, load_catalog, pack_manifests
 from generator.content_models import Pack
 from generator.document import Document, Section, section_text, text_of
@@ -85,6 +86,8 @@ def run_check(extra_pack_dirs: tuple[Path, ...] = (), workers: int = 1) -> Check
     problems: list[Problem] = []
     manifests, _ = pack_manifests(catalog.root, extra_pack_dirs, problems)
     problems += _raw_problems(catalog, manifests)
+    # every element of every pack can be practice-audited (safety-manual audit)
+    problems += elements_lacking_questions(catalog.packs)
     jobs: list[tuple[str, str, str, bool]] = []
     # every hazard is checked once per province (its terms and laws), the packs with their
     # industry's hazards: the hazard text does not change from pack to pack
@@ -232,6 +235,13 @@ def _manual_problems(
     except UserError as exc:
         return [Problem(pack_file, None, where, line) for line in exc.lines]
     problems = _element_problems(document, pack, pack_file, where)
+    # records: each named record is in the registry, one retention period each, forms signed
+    from generator.build import form_documents
+    from generator.records_check import check_build
+
+    numbers = {f.id: f.number for f in facts.forms}
+    found = check_build(document, form_documents(facts, catalog), facts.records, numbers, catalog.registry)
+    problems += [Problem("manual_templates/records.yaml", None, where, line) for line in found]
     forms = {f.number for f in facts.forms}
     titles = {s.title for s in document.all_sections()}
     foreign = _foreign_words(catalog, province)
