@@ -21,8 +21,10 @@ from generator.errors import UserError
 from generator.forms_build import applies
 from generator.forms_catalog import load_forms
 from generator.markdown_tree import parse_markdown
+from generator.operations import resolve_operations
 from generator.profile import CustomHazard, Profile
 from generator.templating import make_environment, render
+from generator.variants import apply_variants
 
 FRONT = ("about", "company", "document_control")
 APPENDICES = ("hazard_register", "forms", "cross_reference", "certification_plan", "references")
@@ -33,7 +35,8 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
     """Resolve the pack, province, hazards and forms a profile builds with."""
     pack = pack_for(catalog, profile)
     jur = catalog.jurisdictions[profile.company.province]
-    chosen = [apply_terms(catalog.hazards[h], jur.terms, jur.id) for h in profile.hazards]
+    ops = resolve_operations(profile, catalog)
+    chosen = [apply_terms(apply_variants(catalog.hazards[h], ops.flags), jur.terms, jur.id) for h in profile.hazards]
     chosen += [custom_hazard(c) for c in profile.custom.hazards]
     hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
     forms = tuple(f for f in load_forms().values() if applies(f, hazards))
@@ -47,6 +50,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         revision=profile.document.revision,
         federal=tuple(catalog.federal.duties),
         sector=catalog.industries[profile.company.industry].sector,
+        ops=ops,
     )
 
 

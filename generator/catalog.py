@@ -7,7 +7,7 @@ Everything is validated at start-up, and every problem in every file is reported
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -45,6 +45,7 @@ class Catalog:
     pack_dirs: dict[str, Path]
     risk_matrix: RiskMatrix
     federal: FederalDuties = FederalDuties()
+    operations: dict[str, object] = field(default_factory=dict)  # every industry's default answers
 
     def packs_for_partner(self, partner: str) -> list[Pack]:
         """The packs (streams) a partner offers, in a stable order."""
@@ -126,11 +127,37 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         pack_dirs[pack.id] = pack_dir
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
+    operations = industries_file.operations if industries_file else {}
+    problems += _check_operations(operations, industries)
     problems += _check_terms_and_duties(hazards, jurisdictions, federal)
+    from generator.variants import variant_problems
+
+    for hazard in hazards.values():
+        problems += variant_problems(hazard)
     if problems:
         raise ContentError("the content files have problems:", problems)
     assert risk_matrix is not None
-    return Catalog(root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, federal or FederalDuties())
+    return Catalog(
+        root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, federal or FederalDuties(), operations
+    )
+
+
+def _check_operations(defaults: dict[str, object], industries: dict[str, Industry]) -> list[Problem]:
+    """Industry defaults for the operations answers must be valid answers themselves."""
+    from pydantic import ValidationError
+
+    from generator.profile import Operations
+
+    problems: list[Problem] = []
+    where = "manual_templates/industries.yaml"
+    for key, values in [("operations", defaults)] + [(f"{i.id}.operations", i.operations) for i in industries.values()]:
+        try:
+            Operations.model_validate(values)
+        except ValidationError as exc:
+            for error in exc.errors():
+                field_name = ".".join(str(x) for x in error["loc"])
+                problems.append(Problem(where, None, f"{key}.{field_name}", error["msg"]))
+    return problems
 
 
 TOKEN = re.compile(r"\{([a-z_]+)\}")

@@ -94,6 +94,27 @@ class ToolboxTalk(Strict):
     questions: list[str] = Field(min_length=2)
 
 
+class Swap(Strict):
+    """Replace the one text of a hazard that contains ``old`` with ``new`` ("" drops it)."""
+
+    old: str = Field(min_length=8)
+    new: str = ""
+
+
+class Variant(Strict):
+    """Text of a hazard for companies that work a certain way (``when`` flags all hold).
+
+    Flags come from the profile's ``operations`` answers (see generator/operations.py), e.g.
+    ``hires:electrical``, ``alone``, ``vehicle:flatdeck``; ``!flag`` means the flag is absent.
+    ``set`` replaces whole fields; ``swap`` replaces single lines.
+    """
+
+    when: list[str] = Field(min_length=1)
+    why: str = ""
+    set: dict[str, object] = {}
+    swap: list[Swap] = []
+
+
 class Hazard(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -114,6 +135,7 @@ class Hazard(Strict):
     emergency: list[str] = []
     legislation: dict[Literal[PROVINCES], list[Citation]] = {}  # type: ignore[valid-type]
     sources: list[str] = []
+    variants: list[Variant] = []
 
 
 # --------------------------------------------------------------------- jurisdictions
@@ -262,9 +284,13 @@ class Industry(Strict):
     name: str
     sector: Literal[SECTORS]  # type: ignore[valid-type]
     hazards: list[str] = []
+    # how such a company usually works: defaults for the profile's ``operations`` answers,
+    # checked against generator.profile.Operations when the catalog loads
+    operations: dict[str, object] = {}
 
 
 class IndustryList(Strict):
+    operations: dict[str, object] = {}  # defaults for every industry, before the industry's own
     industries: list[Industry]
 
 

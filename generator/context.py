@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.catalog import TOKEN, Catalog
 from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
+
+if TYPE_CHECKING:
+    from generator.operations import Ops
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class BuildFacts:
     revision: int
     federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
     sector: str = "general"  # the industry's sector, which narrows the legal duties
+    ops: Ops | None = None  # how the company works (generator/operations.py)
 
     @property
     def title(self) -> str:
@@ -178,6 +182,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
             {"number": f.number, "title": f.title, "purpose": f.purpose, "retention": f.retention, "id": f.id}
             for f in facts.forms
         ],
+        "ops": facts.ops.as_context() if facts.ops else {"flags": []},
         "cite": cite,
         "cites": cites,
         "risk_matrix": matrix.model_dump(),

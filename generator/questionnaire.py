@@ -37,8 +37,9 @@ class Question(BaseModel):
     help: str = ""
     required: bool = True
     default: Any = None
-    default_from: Literal["industry_hazards", "advised_stream", "owner"] | None = None
+    default_from: Literal["industry_hazards", "advised_stream", "owner", "industry_operations"] | None = None
     choices: list[str] = []
+    choice_titles: dict[str, str] = {}  # plain words shown for each choice value
     choices_from: Literal["provinces", "industries", "partners", "hazards", "streams"] | None = None
     when: str | None = None
     min: int | None = None
@@ -154,7 +155,7 @@ class Interview:
                     pack.partner.id, Choice(value=pack.partner.id, title=f"{pack.partner.short}  {pack.partner.name}")
                 )
             return list(seen.values())
-        return [Choice(value=c, title=c) for c in q.choices]
+        return [Choice(value=c, title=q.choice_titles.get(c, c)) for c in q.choices]
 
     def _advice(self):
         province = get_path(self.result, "company.province")
@@ -175,6 +176,12 @@ class Interview:
             return advice.stream if advice else None
         if q.default_from == "owner":
             return get_path(self.result, "people.owner.name")
+        if q.default_from == "industry_operations":
+            # the usual answer for the industry (manual_templates/industries.yaml)
+            industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
+            key = q.id.removeprefix("operations.")
+            own = industry.operations if industry else {}
+            return own.get(key, self.catalog.operations.get(key, q.default))
         return q.default
 
     # --------------------------------------------------------------- validation
