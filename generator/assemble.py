@@ -23,6 +23,7 @@ from generator.forms_catalog import load_forms
 from generator.markdown_tree import parse_markdown
 from generator.operations import resolve_operations
 from generator.profile import CustomHazard, Profile
+from generator.risk import rated
 from generator.templating import make_environment, render
 from generator.variants import apply_variants
 
@@ -38,6 +39,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
     ops = resolve_operations(profile, catalog)
     chosen = [apply_terms(apply_variants(catalog.hazards[h], ops.flags), jur.terms, jur.id) for h in profile.hazards]
     chosen += [custom_hazard(c) for c in profile.custom.hazards]
+    chosen = [rated(h, catalog.risk_matrix, ops.flags) for h in chosen]
     hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
     forms = tuple(f for f in load_forms().values() if applies(f, hazards))
     return BuildFacts(

@@ -136,6 +136,7 @@ class Hazard(Strict):
     legislation: dict[Literal[PROVINCES], list[Citation]] = {}  # type: ignore[valid-type]
     sources: list[str] = []
     variants: list[Variant] = []
+    residual: Risk | None = None  # set per company by generator/risk.py: the risk with controls in place
 
 
 # --------------------------------------------------------------------- jurisdictions
@@ -386,10 +387,25 @@ class Band(Strict):
     action: str
 
 
+class RiskRule(Strict):
+    """A change to a hazard's rating for a company that works a certain way (or by category)."""
+
+    hazards: list[str] = []  # empty: any hazard (then categories narrows it)
+    categories: list[str] = []
+    when: list[str] = []  # operations flags that must all hold (generator/operations.py)
+    severity: int = Field(0, ge=-4, le=4)
+    likelihood: int = Field(0, ge=-4, le=4)
+    why: str
+
+
 class RiskMatrix(Strict):
     severity: list[Level]
     likelihood: list[Level]
     bands: list[Band]
+    # how the answers move the rating before controls, then how controls lower it
+    answers: list[RiskRule] = []
+    residual_default: RiskRule = RiskRule(likelihood=-2, why="Controls in place make the harm less likely.")
+    residual: list[RiskRule] = []  # by category: the first that matches replaces the default
 
     def band(self, score: int) -> Band:
         """The band a score of severity x likelihood falls in."""

@@ -14,6 +14,7 @@ from generator.catalog import TOKEN, Catalog
 from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
+from generator.risk import by_risk
 
 if TYPE_CHECKING:
     from generator.operations import Ops
@@ -158,6 +159,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         ),
         "jur": jur,
         "hazards": hazards,
+        "hazards_by_risk": [h.model_dump(mode="json") for h in by_risk(list(facts.hazards))],
         "has_hazard": lambda hazard_id: hazard_id in selected,
         "duties": duties,
         "legal_training": [d for d in duties if d["kind"] == "training"],

@@ -23,6 +23,7 @@ from generator.document import (
     plain,
 )
 from generator.forms_catalog import FormBlock, FormDef
+from generator.risk import by_risk
 
 YES_NO_NA = ("Yes", "No", "N/A")
 
@@ -268,8 +269,10 @@ class _Builder:
             )
         )
         rows: list[tuple[Cell, ...]] = []
-        for h in self.ctx.hazards:
+        for h in by_risk(list(self.ctx.hazards)):
             band = self.ctx.risk_matrix.band(h.risk.severity * h.risk.likelihood)
+            after = h.residual or h.risk
+            after_score = after.severity * after.likelihood
             controls = (h.controls.elimination + h.controls.engineering + h.controls.administrative)[:3]
             rows.append(
                 (
@@ -278,7 +281,7 @@ class _Builder:
                     plain(str(h.risk.likelihood)),
                     plain(f"{h.risk.severity * h.risk.likelihood} {band.name}"),
                     plain(_joined(controls)),
-                    Field(self.name("residual"), "text"),
+                    plain(f"{after_score} {self.ctx.risk_matrix.band(after_score).name}"),
                     Field(self.name("responsible"), "text"),
                 )
             )

@@ -19,6 +19,10 @@ EXPECTED_PACK = {
     "sk-oilfield-hauling": "esc-secor",
     "mb-framing": "csam-secor",
     "on-renovation": "ihsa-cor",
+    "sk-lone-hauler": "esc-secor",
+    "ab-renovation-hires-electrical": "acsa-secor",
+    "mb-plumbing-no-entry": "csam-secor",
+    "ab-one-person-painter": "acsa-secor",
 }
 
 
