@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from generator.calendar import program_calendar
 from generator.catalog import TOKEN, Catalog
 from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
@@ -143,6 +144,9 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         return matrix.band(int(score)).model_dump()
 
     selected = {h.id for h in facts.hazards}
+    form_refs = {f.id: f.ref() for f in facts.forms}
+    flags = facts.ops.flags if facts.ops else frozenset()
+    calendar = program_calendar(flags, profile.company.workers, form_refs)
     duties = [d.model_dump(mode="json") for d in applicable_duties(facts)]
     protocol = facts.pack.protocol
     return {
@@ -185,6 +189,8 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
             for f in facts.forms
         ],
         "ops": facts.ops.as_context() if facts.ops else {"flags": []},
+        "calendar": calendar,
+        "cal": {row["id"]: row for row in calendar},
         "cite": cite,
         "cites": cites,
         "risk_matrix": matrix.model_dump(),

@@ -166,3 +166,40 @@ def test_industry_defaults_must_be_valid_answers(tmp_path):
     with pytest.raises(ContentError) as info:
         load_catalog(root)
     assert any("operations.works_alone" in str(p) for p in info.value.problems)
+
+
+# -------------------------------------------------------------------------- calendar
+def _calendar(document):
+    found = [s for s in document.all_sections() if s.title == "Program calendar"]
+    assert len(found) == 1, "the calendar is printed once"
+    table = next(b for b in found[0].blocks if hasattr(b, "rows"))
+    return {_cell(row[0]): _cell(row[1]) for row in table.rows}
+
+
+def test_commitments_are_sized_to_the_company(golden_manual):
+    _, small, small_text = _manual(golden_manual, "sk-lone-hauler")  # 5 workers
+    _, bigger, _ = _manual(golden_manual, "bc-electrical")  # 15 workers
+    _, alone, alone_text = _manual(golden_manual, "ab-one-person-painter")
+    assert _calendar(small)["Toolbox talk"].startswith("Every two weeks")
+    assert _calendar(bigger)["Toolbox talk"].startswith("Weekly")
+    assert _calendar(small)["General safety meeting"].startswith("Every three months")
+    assert _calendar(bigger)["General safety meeting"].startswith("Monthly")
+    assert _calendar(alone)["General safety meeting"].startswith("None (no other workers)")
+    assert "holds no safety meetings" in alone_text
+    # other sections refer to the calendar instead of restating a frequency
+    for phrase in ("at least once a week", "monthly safety meeting", "reviews the matrix every month"):
+        assert phrase not in small_text, phrase
+    assert small_text.count("the program calendar (program administration section)") >= 4
+
+
+def test_the_calendar_data_is_checked(tmp_path):
+    from generator.calendar import load_calendar
+    from generator.paths import data_dir
+
+    root = tmp_path / "manual_templates"
+    root.mkdir()
+    text = (data_dir("manual_templates") / "program_calendar.yaml").read_text()
+    (root / "program_calendar.yaml").write_text(text.replace("when: [one_person]", "when: [one_persn]", 1))
+    with pytest.raises(ContentError) as info:
+        load_calendar(root)
+    assert [p.message for p in info.value.problems] == ["unknown flag 'one_persn'"]
