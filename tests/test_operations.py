@@ -125,7 +125,9 @@ def test_residual_risk_is_rated_never_above_initial_and_ranked(golden_manual, ca
         assert hazard.residual is not None, hazard.id
         assert hazard.residual.severity <= hazard.risk.severity, hazard.id
         assert hazard.residual.likelihood <= hazard.risk.likelihood, hazard.id
-        scores.add((hazard.risk.severity * hazard.risk.likelihood, hazard.residual.severity * hazard.residual.likelihood))
+        scores.add(
+            (hazard.risk.severity * hazard.risk.likelihood, hazard.residual.severity * hazard.residual.likelihood)
+        )
     assert len(scores) > 1, "every hazard has the same rating"
     register = [s for s in document.all_sections() if s.key == "appendix/hazard_register"][0]
     table = next(b for b in register.blocks if hasattr(b, "rows"))
