@@ -25,10 +25,13 @@ SIZES = (1, 5, 10, 19, 50)  # workers_le_N flags a rule may name
 class Rule(Strict):
     when: list[str] = []
     frequency: str
+    per_year: float | None = None  # how many times a year, where the frequency is regular
 
 
 class Minimum(Strict):
-    frequency: str
+    """What a law or partner requires, at the least, with where it says so."""
+
+    per_year: float
     source: str
     verified: bool = False
 
@@ -60,6 +63,16 @@ def load_calendar(root: Path | None = None) -> Calendar:
                         problems.append(
                             located.problem(("activities", i, "rules", j, "when"), f"unknown flag {flag!r}")
                         )
+            floor = activity.minimum.per_year if activity.minimum else 0.0
+            for j, rule in enumerate(activity.rules):
+                if rule.per_year is not None and rule.per_year < floor:
+                    problems.append(
+                        located.problem(
+                            ("activities", i, "rules", j, "per_year"),
+                            f"{rule.per_year:g} a year is less often than the minimum of {floor:g} "
+                            f"({activity.minimum.source if activity.minimum else ''})",
+                        )
+                    )
             if activity.rules[-1].when:
                 problems.append(located.problem(("activities", i, "rules"), "the last rule must have no `when`"))
     if problems or calendar is None:
