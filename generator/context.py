@@ -123,6 +123,13 @@ def revision_history(facts: BuildFacts) -> list[dict[str, Any]]:
     return rows
 
 
+def _supervision(flags: frozenset[str]) -> dict[str, str]:
+    """Words for whoever supervises the work, used as the subject of a sentence with a modal verb."""
+    if "has_supervisors" in flags:
+        return {"S": "Supervisors", "s": "supervisors", "owner_and": "The owner and supervisors"}
+    return {"S": "The owner", "s": "the owner", "owner_and": "The owner"}
+
+
 def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     """The context every manual template renders with."""
     profile = facts.profile
@@ -190,6 +197,9 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         ],
         "ops": facts.ops.as_context() if facts.ops else {"flags": []},
         "calendar": calendar,
+        # who supervises: crew leads (plural) or the owner alone, so no sentence speaks of
+        # "supervisors" a company does not have
+        "sv": _supervision(flags),
         "cal": {row["id"]: row for row in calendar},
         "cite": cite,
         "cites": cites,

@@ -104,6 +104,49 @@ def test_a_one_person_company_has_no_crew_to_lead(golden_manual):
     assert "a family member, a client or a check-in service" in alone
     match = NEVER_ALONE.search(text)
     assert match is None, text[max(0, match.start() - 120) : match.end() + 60]
+    assert "holds no safety meetings" in text and "general safety meeting for all workers" not in text
+    assert "joint health and safety committee meets" not in text.lower()
+    # the company's own duties never speak of supervisors it does not have (the Act's list
+    # of duty holders, a contractor's staff and the auditor's own words are not its duties)
+    for key in OWN_DUTIES:
+        own = _own_text(_section(document, key))
+        assert not re.search(r"\bsupervisors\b", own, re.IGNORECASE), (key, own[:2000])
+
+
+OWN_DUTIES = (
+    "front",
+    "topic/policy",
+    "topic/responsibilities",
+    "topic/communication",
+    "topic/inspections",
+    "topic/records_statistics",
+    "topic/management_review",
+    "topic/program_administration",
+    "topic/hazard_assessment",
+    "topic/hazard_control",
+    "topic/ppe",
+    "topic/fitness_for_duty",
+    "topic/company_rules",
+    "topic/emergency_response",
+)
+
+
+def _own_text(section) -> str:
+    """A section's text without the auditor's box, legal citations or contractors' duties."""
+    from generator.document import Callout, text_of
+
+    parts = []
+    for sub in section.walk():
+        if "contractor" in sub.key:
+            continue
+        for block in sub.blocks:
+            if isinstance(block, Callout):
+                continue
+            text = text_of(block)
+            if "Legal references" in text:
+                text = text.split("Legal references")[0]
+            parts.append(text)
+    return "\n".join(parts)
 
 
 # ------------------------------------------------------------------------------ risk
