@@ -71,7 +71,13 @@ def test_hired_out_electrical_work_means_a_licence_check_not_a_permit(golden_man
 def test_no_confined_space_entry_means_a_no_entry_rule(golden_manual):
     facts, document, text = _manual(golden_manual, "mb-plumbing-no-entry")
     assert "confined_space" in facts.ops.hires_out
-    for banned in ("rescue team", "entry permit", "Permit-based confined space entry"):
+    for banned in (
+        "rescue team",
+        "entry permit",
+        "Permit-based confined space entry",
+        "confined space program",
+        "without a permit",
+    ):
         assert banned.lower() not in text.lower(), banned
     practices = _section(document, "topic/safe_work_practices")
     no_entry = next(s for s in practices.walk() if s.title == "Confined spaces (no entry)")
