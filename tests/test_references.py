@@ -104,3 +104,10 @@ def test_no_procedure_the_manual_lacks_is_named(manual):
     _, _, text, titles = manual
     if not any("hot work" in t for t in titles):
         assert "hot work procedure" not in text
+
+
+def test_no_words_run_together_after_punctuation(manual):
+    # template output is trimmed, so a space written inside a {{ }} expression is lost
+    _, _, text, _ = manual
+    glued = re.findall(r".{20}[a-z][,;][A-Za-z].{10}", text)
+    assert not glued, glued[:5]
