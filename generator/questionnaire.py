@@ -252,6 +252,10 @@ class Interview:
                 saved = get_path(self.saved, q.id)
                 default = saved if saved not in (None, "", []) else self.default(q)
                 if ask is None:
+                    # an industry default left unanswered stays out of the profile: the build
+                    # reads it from the industry, so the profile records only real answers
+                    if q.default_from == "industry_operations" and saved in (None, "", []):
+                        continue
                     if default not in (None, "", []):
                         set_path(self.result, q.id, default)
                     elif q.required:
