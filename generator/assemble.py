@@ -20,10 +20,13 @@ from generator.document import Block, Callout, Cover, Document, Section, bullets
 from generator.errors import UserError
 from generator.forms_catalog import load_forms
 from generator.markdown_tree import parse_markdown
+from generator.operations import resolve_operations
 from generator.profile import CustomHazard, Profile
 from generator.records import Selection
+from generator.risk import rated
 from generator.templating import make_environment, render
 from generator.timeline import certification_plan
+from generator.variants import apply_variants
 
 FRONT = ("about", "company", "document_control")
 APPENDICES = ("hazard_register", "forms", "cross_reference", "certification_plan", "references")
@@ -34,8 +37,10 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
     """Resolve the pack, province, hazards and forms a profile builds with."""
     pack = pack_for(catalog, profile)
     jur = catalog.jurisdictions[profile.company.province]
-    chosen = [apply_terms(catalog.hazards[h], jur.terms, jur.id) for h in profile.hazards]
+    ops = resolve_operations(profile, catalog)
+    chosen = [apply_terms(apply_variants(catalog.hazards[h], ops.flags), jur.terms, jur.id) for h in profile.hazards]
     chosen += [custom_hazard(c) for c in profile.custom.hazards]
+    chosen = [rated(h, catalog.risk_matrix, ops.flags) for h in chosen]
     hazards = tuple(sorted(chosen, key=lambda h: h.name.lower()))
     jur = catalog.jurisdictions[profile.company.province]
     selection = Selection(
@@ -58,6 +63,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         federal=tuple(catalog.federal.duties),
         sector=catalog.industries[profile.company.industry].sector,
         records=records,
+        ops=ops,
     )
 
 

@@ -7,7 +7,7 @@ Everything is validated at start-up, and every problem in every file is reported
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -48,6 +48,7 @@ class Catalog:
     risk_matrix: RiskMatrix
     registry: Registry
     federal: FederalDuties = FederalDuties()
+    operations: dict[str, object] = field(default_factory=dict)  # every industry's default answers
 
     def packs_for_partner(self, partner: str) -> list[Pack]:
         """The packs (streams) a partner offers, in a stable order."""
@@ -113,7 +114,13 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     packs, pack_dirs = _load_packs(root, extra_pack_dirs, problems)
 
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
+    operations = industries_file.operations if industries_file else {}
+    problems += _check_operations(operations, industries)
     problems += _check_terms_and_duties(hazards, jurisdictions, federal)
+    from generator.variants import variant_problems
+
+    for hazard in hazards.values():
+        problems += variant_problems(hazard)
     from generator.forms_catalog import form_ids, load_wording
 
     registry, found = load_records(
@@ -128,7 +135,16 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         raise ContentError("the content files have problems:", problems)
     assert risk_matrix is not None and registry is not None
     return Catalog(
-        root, hazards, jurisdictions, industries, packs, pack_dirs, risk_matrix, registry, federal or FederalDuties()
+        root,
+        hazards,
+        jurisdictions,
+        industries,
+        packs,
+        pack_dirs,
+        risk_matrix,
+        registry,
+        federal or FederalDuties(),
+        operations,
     )
 
 
@@ -172,6 +188,24 @@ def _load_packs(
         packs[pack.id] = pack
         pack_dirs[pack.id] = folders[name]
     return packs, pack_dirs
+
+
+def _check_operations(defaults: dict[str, object], industries: dict[str, Industry]) -> list[Problem]:
+    """Industry defaults for the operations answers must be valid answers themselves."""
+    from pydantic import ValidationError
+
+    from generator.profile import Operations
+
+    problems: list[Problem] = []
+    where = "manual_templates/industries.yaml"
+    for key, values in [("operations", defaults)] + [(f"{i.id}.operations", i.operations) for i in industries.values()]:
+        try:
+            Operations.model_validate(values)
+        except ValidationError as exc:
+            for error in exc.errors():
+                field_name = ".".join(str(x) for x in error["loc"])
+                problems.append(Problem(where, None, f"{key}.{field_name}", error["msg"]))
+    return problems
 
 
 TOKEN = re.compile(r"\{([a-z_]+)\}")

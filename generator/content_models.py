@@ -94,6 +94,27 @@ class ToolboxTalk(Strict):
     questions: list[str] = Field(min_length=2)
 
 
+class Swap(Strict):
+    """Replace the one text of a hazard that contains ``old`` with ``new`` ("" drops it)."""
+
+    old: str = Field(min_length=8)
+    new: str = ""
+
+
+class Variant(Strict):
+    """Text of a hazard for companies that work a certain way (``when`` flags all hold).
+
+    Flags come from the profile's ``operations`` answers (see generator/operations.py), e.g.
+    ``hires:electrical``, ``alone``, ``vehicle:flatdeck``; ``!flag`` means the flag is absent.
+    ``set`` replaces whole fields; ``swap`` replaces single lines.
+    """
+
+    when: list[str] = Field(min_length=1)
+    why: str = ""
+    set: dict[str, object] = {}
+    swap: list[Swap] = []
+
+
 class Hazard(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -114,6 +135,8 @@ class Hazard(Strict):
     emergency: list[str] = []
     legislation: dict[Literal[PROVINCES], list[Citation]] = {}  # type: ignore[valid-type]
     sources: list[str] = []
+    variants: list[Variant] = []
+    residual: Risk | None = None  # set per company by generator/risk.py: the risk with controls in place
 
 
 # --------------------------------------------------------------------- jurisdictions
@@ -262,9 +285,13 @@ class Industry(Strict):
     name: str
     sector: Literal[SECTORS]  # type: ignore[valid-type]
     hazards: list[str] = []
+    # how such a company usually works: defaults for the profile's ``operations`` answers,
+    # checked against generator.profile.Operations when the catalog loads
+    operations: dict[str, object] = {}
 
 
 class IndustryList(Strict):
+    operations: dict[str, object] = {}  # defaults for every industry, before the industry's own
     industries: list[Industry]
 
 
@@ -378,10 +405,25 @@ class Band(Strict):
     action: str
 
 
+class RiskRule(Strict):
+    """A change to a hazard's rating for a company that works a certain way (or by category)."""
+
+    hazards: list[str] = []  # empty: any hazard (then categories narrows it)
+    categories: list[str] = []
+    when: list[str] = []  # operations flags that must all hold (generator/operations.py)
+    severity: int = Field(0, ge=-4, le=4)
+    likelihood: int = Field(0, ge=-4, le=4)
+    why: str
+
+
 class RiskMatrix(Strict):
     severity: list[Level]
     likelihood: list[Level]
     bands: list[Band]
+    # how the answers move the rating before controls, then how controls lower it
+    answers: list[RiskRule] = []
+    residual_default: RiskRule = RiskRule(likelihood=-2, why="Controls in place make the harm less likely.")
+    residual: list[RiskRule] = []  # by category: the first that matches replaces the default
 
     def band(self, score: int) -> Band:
         """The band a score of severity x likelihood falls in."""

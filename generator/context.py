@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from generator.calendar import program_calendar
 from generator.catalog import TOKEN, Catalog
 from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
-from generator.records import CALENDAR_ORDER, RecordDef
+from generator.records import RecordDef
+from generator.risk import by_risk
+
+if TYPE_CHECKING:
+    from generator.operations import Ops
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class BuildFacts:
     federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
     sector: str = "general"  # the industry's sector, which narrows the legal duties
     records: tuple[RecordDef, ...] = ()  # the registry's records that apply to this build
+    ops: Ops | None = None  # how the company works (generator/operations.py)
 
     @property
     def title(self) -> str:
@@ -123,6 +129,13 @@ def revision_history(facts: BuildFacts) -> list[dict[str, Any]]:
     return rows
 
 
+def _supervision(flags: frozenset[str]) -> dict[str, str]:
+    """Words for whoever supervises the work, used as the subject of a sentence with a modal verb."""
+    if "has_supervisors" in flags:
+        return {"S": "Supervisors", "s": "supervisors", "owner_and": "The owner and supervisors"}
+    return {"S": "The owner", "s": "the owner", "owner_and": "The owner"}
+
+
 def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     """The context every manual template renders with."""
     profile = facts.profile
@@ -144,6 +157,9 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         return matrix.band(int(score)).model_dump()
 
     selected = {h.id for h in facts.hazards}
+    form_refs = {f.id: f.ref() for f in facts.forms}
+    flags = facts.ops.flags if facts.ops else frozenset()
+    calendar = program_calendar(flags, profile.company.workers, form_refs)
     duties = [d.model_dump(mode="json") for d in applicable_duties(facts)]
     protocol = facts.pack.protocol
     forms_by_id = {f.id: f for f in facts.forms}
@@ -161,6 +177,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         ),
         "jur": jur,
         "hazards": hazards,
+        "hazards_by_risk": [h.model_dump(mode="json") for h in by_risk(list(facts.hazards))],
         "has_hazard": lambda hazard_id: hazard_id in selected,
         "duties": duties,
         "legal_training": [d for d in duties if d["kind"] == "training"],
@@ -193,7 +210,12 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         ],
         "records": {r.id: _record(r, forms_by_id) for r in facts.records},
         "record_list": [_record(r, forms_by_id) for r in facts.records],
-        "calendar": program_calendar(facts.records, forms_by_id),
+        "ops": facts.ops.as_context() if facts.ops else {"flags": []},
+        "calendar": calendar,
+        # who supervises: crew leads (plural) or the owner alone, so no sentence speaks of
+        # "supervisors" a company does not have
+        "sv": _supervision(flags),
+        "cal": {row["id"]: row for row in calendar},
         "cite": cite,
         "cites": cites,
         "risk_matrix": matrix.model_dump(),
@@ -224,9 +246,3 @@ def _form_record(facts: BuildFacts, form_id: str) -> dict[str, Any]:
         if record.form == form_id:
             return {"retention": record.retention.period}
     raise KeyError(form_id)  # gather_facts issues a form only with its record
-
-
-def program_calendar(records: tuple[RecordDef, ...], forms: dict[str, FormDef]) -> list[dict[str, Any]]:
-    """The records of the program grouped by how often they are made, for the calendar table."""
-    rows = [_record(r, forms) | {"calendar": r.calendar} for r in records]
-    return sorted(rows, key=lambda r: (CALENDAR_ORDER.index(r["calendar"]), r["name"].lower()))

@@ -25,6 +25,7 @@ from generator.document import (
 )
 from generator.forms_catalog import Column, FormBlock, FormDef, FormWording
 from generator.records import Registry
+from generator.risk import by_risk
 
 # field-name prefixes by kind; the PDF writer makes the ``date_`` fields date fields
 _PREFIX = {
@@ -287,8 +288,10 @@ class _Builder:
     def _hazard_rows(self, block: FormBlock) -> list[Any]:
         header = tuple(plain(c) for c in self.ctx.wording.hazard_rows)
         rows: list[tuple[Cell, ...]] = []
-        for h in self.ctx.hazards:
+        for h in by_risk(list(self.ctx.hazards)):
             band = self.ctx.risk_matrix.band(h.risk.severity * h.risk.likelihood)
+            after = h.residual or h.risk
+            after_score = after.severity * after.likelihood
             controls = (h.controls.elimination + h.controls.engineering + h.controls.administrative)[:3]
             rows.append(
                 (
@@ -297,7 +300,7 @@ class _Builder:
                     plain(str(h.risk.likelihood)),
                     plain(f"{h.risk.severity * h.risk.likelihood} {band.name}"),
                     plain(_joined(controls)),
-                    Field(self.name("residual"), "text"),
+                    plain(f"{after_score} {self.ctx.risk_matrix.band(after_score).name}"),
                     Field(self.name("responsible"), "text"),
                 )
             )

@@ -150,6 +150,36 @@ class Custom(_Model):
     hazards: list[CustomHazard] = []
 
 
+LoneWork = Literal["no", "sometimes", "always"]
+AloneWhen = Literal["driving", "client_sites", "shop", "night", "remote"]
+Crews = Literal["owner_only", "owner_leads", "crew_leads"]
+OwnerRole = Literal["supervisor", "safety_coordinator", "first_aider", "trainer", "investigator", "dispatcher"]
+HiredTrade = Literal["electrical", "gas", "asbestos_abatement", "confined_space", "crane_lifts"]
+Vehicle = Literal["pickup", "flatdeck", "vacuum_tank"]
+Access = Literal["none", "ladders_only", "ladders_and_scaffolds"]
+Location = Literal["own_shop", "client_sites", "homes", "oil_gas_leases", "public_roads"]
+Travel = Literal["local", "regional", "remote"]
+
+
+class Operations(_Model):
+    """How the company works. Each answer left out takes the industry's default.
+
+    The answers decide what the manual commits to: a check-in procedure or a second person,
+    doing a trade or hiring it out, which variant of a hazard applies, how often things happen.
+    """
+
+    works_alone: LoneWork | None = Field(None, description="Do people work alone or out of sight of others?")
+    alone_when: list[AloneWhen] | None = Field(None, description="When people work alone.")
+    crews: Crews | None = Field(None, description="Who leads the work: the owner alone, the owner's crew, crew leads.")
+    owner_roles: list[OwnerRole] | None = Field(None, description="Roles the owner holds when no one else does.")
+    hires_out: list[HiredTrade] | None = Field(None, description="Work the company hires a licensed trade to do.")
+    vehicles: list[Vehicle] | None = Field(None, description="Kinds of vehicle the company runs.")
+    access: Access | None = Field(None, description="Ladders only, or ladders and scaffolds.")
+    locations: list[Location] | None = Field(None, description="Where the work happens.")
+    shift_hours: int | None = Field(None, ge=1, le=24, description="Usual length of a working day, in hours.")
+    travel: Travel | None = Field(None, description="How far people travel to work.")
+
+
 class Profile(_Model):
     """A company's answers: everything a build needs and nothing else."""
 
@@ -163,6 +193,7 @@ class Profile(_Model):
     emergency: Emergency = Emergency()
     # bounded: every site is listed in several chapters and forms (10,000 took gigabytes)
     sites: list[Site] = Field([], max_length=500)
+    operations: Operations = Operations()
     document: DocumentInfo = DocumentInfo()
     custom: Custom = Custom()
     style: Text = Field("", description="A house style folder (style.yaml, logo, shell.docx), relative to the profile.")

@@ -39,8 +39,9 @@ class Question(BaseModel):
     help: str = ""
     required: bool = True
     default: Any = None
-    default_from: Literal["industry_hazards", "advised_stream", "owner"] | None = None
+    default_from: Literal["industry_hazards", "advised_stream", "owner", "industry_operations"] | None = None
     choices: list[str] = []
+    choice_titles: dict[str, str] = {}  # plain words shown for each choice value
     choices_from: Literal["provinces", "industries", "partners", "hazards", "streams"] | None = None
     when: str | None = None
     min: int | None = None
@@ -154,7 +155,7 @@ class Interview:
         if source == "partners":
             fit = self.fit()
             return [Choice(value=value, title=title) for value, title in fit.partner_options()] if fit else []
-        return [Choice(value=c, title=c) for c in q.choices]
+        return [Choice(value=c, title=q.choice_titles.get(c, c)) for c in q.choices]
 
     def fit(self) -> Fit | None:
         """What fits the company as answered so far; None before province and workers."""
@@ -183,6 +184,12 @@ class Interview:
             return fit.advice.stream if fit else None
         if q.default_from == "owner":
             return get_path(self.result, "people.owner.name")
+        if q.default_from == "industry_operations":
+            # the usual answer for the industry (manual_templates/industries.yaml)
+            industry = self.catalog.industries.get(get_path(self.result, "company.industry") or "")
+            key = q.id.removeprefix("operations.")
+            own = industry.operations if industry else {}
+            return own.get(key, self.catalog.operations.get(key, q.default))
         return q.default
 
     # --------------------------------------------------------------- validation
@@ -286,6 +293,10 @@ class Interview:
                     notes.append(f"The answer {given!r} from {self.answers_name} was refused: {error}.")
                 default = self._default_for(q, choices, notes)
                 if ask is None:
+                    # an industry default left unanswered stays out of the profile: the build
+                    # reads it from the industry, so the profile records only real answers
+                    if q.default_from == "industry_operations" and get_path(self.saved, q.id) in (None, "", []):
+                        continue
                     if default not in (None, "", []):
                         set_path(self.result, q.id, default)
                     elif q.required:

@@ -21,6 +21,10 @@ EXPECTED_PACK = {
     "on-renovation": "ihsa-cor",
     "ab-trucking": "amta-secor",
     "bc-logging": "bcfsc-small-cor",
+    "sk-lone-hauler": "esc-secor",
+    "ab-renovation-hires-electrical": "acsa-secor",
+    "mb-plumbing-no-entry": "csam-secor",
+    "ab-one-person-painter": "acsa-secor",
 }
 
 

@@ -110,6 +110,18 @@ def test_interactive_questionnaire_in_a_terminal(tmp_path, catalog):
             "first_aiders": [],
         },
         "document": {"program_start": ""},
+        "operations": {
+            "works_alone": "sometimes",
+            "alone_when": ["client_sites"],
+            "crews": "owner_leads",
+            "owner_roles": ["supervisor"],
+            "hires_out": ["gas"],
+            "vehicles": ["pickup"],
+            "access": "ladders_only",
+            "locations": ["homes"],
+            "shift_hours": 9,
+            "travel": "local",
+        },
     }
     _write(tmp_path / "answers.yaml", answers)
     child = _spawn(["interview", "--answers", "answers.yaml", "-o", "profile.yaml"], tmp_path)

@@ -60,6 +60,14 @@ profiles = st.fixed_dictionaries(
         "people": st.fixed_dictionaries({"owner": st.fixed_dictionaries({"name": name, "title": text})}),
         "emergency": st.fixed_dictionaries({"muster_point": text, "first_aiders": st.lists(nonempty, max_size=2)}),
         "sites": st.lists(st.fixed_dictionaries({"name": nonempty, "description": text}), max_size=2),
+        # how the company works: any mix of answers decides hazard variants and the calendar
+        "operations": st.fixed_dictionaries(
+            {
+                "works_alone": st.sampled_from(["no", "sometimes", "always"]),
+                "hires_out": st.lists(st.sampled_from(["electrical", "confined_space", "gas"]), unique=True),
+                "vehicles": st.lists(st.sampled_from(["pickup", "flatdeck", "vacuum_tank"]), unique=True),
+            }
+        ),
     }
 )
 

@@ -16,6 +16,8 @@ CUSTOM_POLICY = "Prairie Green crews stop work whenever a client asks them to wo
 
 def _profile(tmp_path):
     data = load_yaml(EXAMPLE).data
+    # the lift station contract means entering confined spaces, not hiring it out
+    data["operations"] = {"hires_out": ["electrical", "gas"]}
     data["custom"] = {
         "sections": {"policy": [CUSTOM_POLICY]},
         "hazards": [
