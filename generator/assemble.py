@@ -47,6 +47,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         hazards=hazards,
         topics=frozenset(t for e in pack.elements for t in e.topics),
         committee=committee_kind(jur, profile.company.workers),
+        flags=ops.flags,
     )
     # a record applies when its condition holds; its form is issued exactly then
     records = tuple(r for r in catalog.registry.records.values() if selection.matches(r.when))
