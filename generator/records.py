@@ -48,9 +48,9 @@ class RecordWhen(Strict):
     equipment: bool = False  # an equipment hazard is selected
     topics: list[str] = []  # the pack places one of these topics in the manual
     committee: list[Committee] = []  # the company's size gives it this arrangement
-    # ... unless how the company works rules it out: a flag of generator/operations.py, such as
-    # "hires:confined_space" (the company never enters; a contractor does) or "alone" negated
-    unless: list[str] = []
+    # a hazard in ``hazards`` does not count while the company hires that work out: hazard id ->
+    # the flag of generator/operations.py that says so ("confined_space": "hires:confined_space")
+    unless: dict[str, str] = {}
 
     def is_empty(self) -> bool:
         return not (self.hazards or self.categories or self.equipment or self.topics or self.committee)
@@ -130,11 +130,9 @@ class Selection:
 
     def matches(self, when: RecordWhen) -> bool:
         """Whether a record's ``when`` condition holds for this build."""
-        if self.flags & set(when.unless):
-            return False
         if when.is_empty():
             return True
-        ids = {h.id for h in self.hazards}
+        ids = {h.id for h in self.hazards if when.unless.get(h.id) not in self.flags}
         categories = {h.category for h in self.hazards}
         return bool(
             ids & set(when.hazards)

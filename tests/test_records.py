@@ -210,7 +210,7 @@ def test_check_reports_contradicting_unknown_and_unresolved(landscaping, catalog
     assert problems("Record it on Form F-99.") == [
         "manual: Records: F-99 is not a form of this build: 'Record it on Form F-99.'"
     ]
-    assert problems("Entry permits are kept for 3 years.") == [
+    assert problems("Confined space entry permits are kept for 3 years.") == [
         "manual: Records: names 'Confined space entry permits', which this build neither issues a form for nor keeps"
     ]
     assert problems("Investigation reports are kept for 5 years.") == []
