@@ -45,7 +45,8 @@ def test_stream_command_recommends_amta_for_a_trucking_company_of_six():
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["stream"] == "SECOR"
-    assert data["partners"][0] == {
+    first = data["partners"][0]
+    assert {k: first[k] for k in ("id", "name", "pack", "stream")} == {
         "id": "amta",
         "name": "Alberta Motor Transport Association",
         "pack": "amta-secor",
