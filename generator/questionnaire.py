@@ -309,7 +309,14 @@ class Interview:
                     value, error = self.check(q, ask(retry, choices, default), choices)
                 if value == STOP:
                     raise Stopped(notes[0] if notes else "stopped")
-                if value not in (None, "", []):
+                unsaved_default = (
+                    q.default_from == "industry_operations"
+                    and get_path(self.saved, q.id) in (None, "", [])
+                    and value == default
+                )
+                # an industry default accepted with Enter stays out of the profile, as without a
+                # terminal: the build reads it from the industry, and the profile is unchanged
+                if value not in (None, "", []) and not unsaved_default:
                     set_path(self.result, q.id, value)
         if ask is None and (missing or problems):
             lines = problems[:]
