@@ -60,6 +60,13 @@ def _command(sub: Any, name: str, summary: str, details: str = "") -> argparse.A
     )
 
 
+def _packs_option(parser: argparse.ArgumentParser) -> None:
+    """``--packs DIR``: extra partner packs, for every command that reads packs."""
+    parser.add_argument(
+        "--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="safety-manual",
@@ -87,13 +94,13 @@ def _parser() -> argparse.ArgumentParser:
         "--profile", type=Path, help="ask again starting from this saved profile's answers, then save and rebuild it"
     )
     p.add_argument("--build-dir", type=Path, help="with --profile: output folder (default: <profile name>-manual)")
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
 
     p = _command(sub, "build", "build the manual and forms from a profile")
     p.add_argument("profile", type=Path, help=profile_help)
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
     p.add_argument(
         "--jobs",
         type=int,
@@ -127,7 +134,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-forms)")
     p.add_argument("--only", default="", help=f"comma-separated form ids (default: all); one of: {forms}")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
 
     p = _command(
         sub,
@@ -157,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--style", type=Path, metavar="DIR", help="house style folder; overrides the profile's style:")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-manual)")
     p.add_argument("--format", default="docx,pdf", help=FORMAT_HELP)
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
 
     p = _command(
         sub,
@@ -171,7 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--gap", action="store_true", help="gap assessment for a company with no program yet")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: <profile name>-audit)")
     p.add_argument("--format", default="docx,pdf", help="docx, pdf or docx,pdf (default)")
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
 
     _command(sub, "schema", "print the profile's JSON Schema", "Key names and allowed values of a profile file.")
 
@@ -181,7 +188,7 @@ def _parser() -> argparse.ArgumentParser:
         "check every pack, hazard and template, like a strict build (no files written)",
         "Assembles every pack with every province it serves and reports every problem with its file, line and key.",
     )
-    p.add_argument("--packs", type=Path, action="append", default=[], help="folder of extra partner packs (repeatable)")
+    _packs_option(p)
 
     p = _command(sub, "packs", "list the certifying-partner packs", "Partner ids go in a profile's `partner` key.")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
