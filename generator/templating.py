@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from generator.cache import cache_dir
 from generator.errors import ContentError, Problem
 
 _PUNCT = re.compile("([" + re.escape(string.punctuation) + "])")
@@ -159,8 +160,12 @@ def make_environment(search_path: list[Path]) -> jinja2.Environment:
 
 @functools.lru_cache(maxsize=32)
 def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
+    folder = cache_dir("jinja-sandbox")
     env = _BudgetedSandbox(
         loader=_Loader(list(search_path), followlinks=False),
+        # compiled templates are kept between runs, keyed by each template's checksum: compiling
+        # them was most of a single build's time before layout (see generator/cache.py)
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(folder)) if folder else None,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
         autoescape=False,
