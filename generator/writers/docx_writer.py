@@ -141,7 +141,8 @@ def _write_member(self: Any, pack_uri: Any, blob: bytes) -> None:
     """
     entry = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
     entry.compress_type = zipfile.ZIP_DEFLATED
-    self._zipf.writestr(entry, blob)
+    # level 1: a tenth of the compression time for files a few per cent larger
+    self._zipf.writestr(entry, blob, compresslevel=1)
 
 
 _ZipPkgWriter.write = _write_member  # type: ignore[method-assign]
@@ -385,7 +386,9 @@ def _styled_paragraph(container, style_name: str) -> DocxParagraph:
     return paragraph
 
 
-def _add_run(paragraph: DocxParagraph, text: str, bold: bool = False, italic: bool = False, size=None) -> Any:
+def _add_run(
+    paragraph: DocxParagraph, text: str, bold: bool = False, italic: bool = False, size=None, color: str | None = None
+) -> Any:
     """Append a run of ``text``; the run element is built directly.
 
     python-docx's ``add_run`` parses the text for tabs and line breaks and walks the element
@@ -400,12 +403,16 @@ def _add_run(paragraph: DocxParagraph, text: str, bold: bool = False, italic: bo
             run.font.size = size
         return run
     r = paragraph._p._new_r()
-    if bold or italic or size is not None:
+    if bold or italic or size is not None or color is not None:
         rpr = OxmlElement("w:rPr")
         if bold:
             rpr.append(OxmlElement("w:b"))
         if italic:
             rpr.append(OxmlElement("w:i"))
+        if color is not None:
+            shade = OxmlElement("w:color")
+            shade.set(qn("w:val"), color)
+            rpr.append(shade)
         if size is not None:
             sz = OxmlElement("w:sz")
             sz.set(qn("w:val"), str(int(round(size.pt * 2))))
@@ -479,36 +486,55 @@ def _list(container, block: BulletList, depth: int) -> None:
             _list(container, child, depth + 1)
 
 
-def _repeat_header(row) -> None:
-    tr_pr = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    tr_pr.append(header)
-
-
 def _shade(cell: _Cell, color: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
+    cell._tc.get_or_add_tcPr().append(_shading(color))
+
+
+def _new_row(table, widths: list[Any], header: bool = False, fill: str | None = None) -> list[_Cell]:
+    """Append a row of empty cells, built as XML directly, and return its cells.
+
+    python-docx's ``add_row`` and ``cell.width`` walk the element schema for every child they
+    insert; a form's tables have hundreds of cells, and this was most of a form's Word time.
+    """
+    tr = OxmlElement("w:tr")
+    if header:
+        tr_pr = OxmlElement("w:trPr")
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")  # the header row repeats on every page
+        tr_pr.append(repeat)
+        tr.append(tr_pr)
+    for width in widths:
+        tc = OxmlElement("w:tc")
+        tc_pr = OxmlElement("w:tcPr")
+        if width is not None:
+            tc_w = OxmlElement("w:tcW")
+            tc_w.set(qn("w:w"), str(int(Length(width).twips)))
+            tc_w.set(qn("w:type"), "dxa")
+            tc_pr.append(tc_w)
+        if fill is not None:
+            tc_pr.append(_shading(fill))
+        tc.append(tc_pr)
+        tc.append(OxmlElement("w:p"))
+        tr.append(tc)
+    table._tbl.append(tr)
+    return [_Cell(tc, table) for tc in tr.tc_lst]
+
+
+def _shading(color: str) -> Any:
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), color)
-    tc_pr.append(shading)
+    return shading
 
 
 def _table(container, block: Table) -> None:
     cols = len(block.header) or (len(block.rows[0]) if block.rows else 1)
-    table = container.add_table(rows=1, cols=cols)
+    table = container.add_table(rows=0, cols=cols)
     _table_style(container, table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0]
-    _repeat_header(header)
-    for cell, value in zip(_row_cells(table, header), block.header, strict=False):
-        _cell(cell, value, bold=True, size=Pt(9))
-        _shade(cell, _PALETTE.get().header_fill)
-    for row in block.rows:
-        cells = _row_cells(table, table.add_row())
-        for cell, value in zip(cells, row, strict=False):
-            _cell(cell, value, size=Pt(9))
+    grid = table._tbl.tblGrid.gridCol_lst
+    widths: list[Any] = [column.w for column in grid]
     if block.widths:
         # Word and LibreOffice honour fixed column widths only with autofit off and the
         # width set on every cell of the column
@@ -516,11 +542,16 @@ def _table(container, block: Table) -> None:
         total = sum(block.widths)
         width = _text_width(container.sections[-1]) if hasattr(container, "sections") else Cm(17.0)
         widths = [Length(int(width * share / total)) for share in block.widths[:cols]]
-        for i, column_width in enumerate(widths):
-            table.columns[i].width = column_width
-        for row in table.rows:
-            for cell, column_width in zip(_row_cells(table, row), widths, strict=False):
-                cell.width = column_width
+        widths += [None] * (cols - len(widths))
+        for column, column_width in zip(grid, widths, strict=False):
+            if column_width is not None:
+                column.w = column_width
+    header = _new_row(table, widths, header=True, fill=_PALETTE.get().header_fill)
+    for cell, value in zip(header, block.header, strict=False):
+        _cell(cell, value, bold=True, size=Pt(9))
+    for row in block.rows:
+        for cell, value in zip(_new_row(table, widths), row, strict=False):
+            _cell(cell, value, size=Pt(9))
     container.add_paragraph()
 
 
@@ -551,23 +582,20 @@ BLANK_HINTS = {
 def _blank(paragraph: DocxParagraph, field: Field, compact: bool = False) -> None:
     """A printed blank: a box for a checkbox, an underlined gap for text."""
     if field.kind == "checkbox":
-        text = "\u2610" + (f" {field.label}" if field.label else "")
-        paragraph.add_run(text).font.size = Pt(10)
+        _add_run(paragraph, "\u2610" + (f" {field.label}" if field.label else ""), size=Pt(10))
         return
     if field.label:
-        paragraph.add_run(f"{field.label}: ").bold = True
+        _add_run(paragraph, f"{field.label}: ", bold=True)
     if field.kind == "yesno":  # the boxes are the answer, printed like a checkbox
-        paragraph.add_run("\u2610 Yes \u2610 No" if compact else "\u2610 Yes   \u2610 No").font.size = Pt(10)
+        _add_run(paragraph, "\u2610 Yes \u2610 No" if compact else "\u2610 Yes   \u2610 No", size=Pt(10))
     elif field.kind in BLANK_HINTS:
         short, long = BLANK_HINTS[field.kind]
-        hint = paragraph.add_run(short if compact else long)
-        hint.font.size = Pt(7 if compact else 8)
-        hint.font.color.rgb = RGBColor(0xA0, 0xA0, 0xA0)
+        _add_run(paragraph, short if compact else long, size=Pt(7 if compact else 8), color="A0A0A0")
     elif field.kind == "textarea":
         for _ in range(max(field.lines, 1)):
             paragraph.add_run().add_break()
     else:
-        paragraph.add_run("\u00a0")
+        _add_run(paragraph, "\u00a0")
 
 
 def _callout(container, block: Callout) -> None:
@@ -592,11 +620,9 @@ def _signature(container, block: SignatureBlock) -> None:
     table = container.add_table(rows=0, cols=2)
     _table_style(container, table)
     for label in block.labels:
-        cells = table.add_row().cells
-        cells[0].text = label
-        cells[0].paragraphs[0].runs[0].bold = True
-        cells[0].width, cells[1].width = Cm(5), Cm(12)
-        cells[1].paragraphs[0].add_run(BLANK)
+        cells = _new_row(table, [Cm(5), Cm(12)])
+        _add_run(cells[0].paragraphs[0], label, bold=True)
+        _add_run(cells[1].paragraphs[0], BLANK)
     container.add_paragraph()
 
 
@@ -605,8 +631,9 @@ def _field_grid(container, block: FieldGrid) -> None:
     table = container.add_table(rows=0, cols=cols)
     _table_style(container, table)
     fields = list(block.fields)
+    widths = [column.w for column in table._tbl.tblGrid.gridCol_lst]
     for start in range(0, len(fields), cols):
-        cells = _row_cells(table, table.add_row())
+        cells = _new_row(table, widths)
         for cell, field in zip(cells, fields[start : start + cols], strict=False):
             _blank(cell.paragraphs[0], field)
     container.add_paragraph()
