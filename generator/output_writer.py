@@ -108,6 +108,9 @@ class DocumentWriter:
         self._lifeline: Connection | None = None
         if jobs > 1:
             context = multiprocessing.get_context("forkserver")
+            # the fork server imports the writers (python-docx, Typst, pikepdf) once and each
+            # worker is forked from it, instead of every worker importing them again
+            context.set_forkserver_preload(["generator.output_writer"])
             # the workers end when this process ends, even if it is killed (see lifeline.py)
             reader, self._lifeline = context.Pipe(duplex=False)
             self.pool = ProcessPoolExecutor(
