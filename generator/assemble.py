@@ -27,6 +27,7 @@ from generator.risk import rated
 from generator.templating import make_environment, render
 from generator.timeline import certification_plan
 from generator.variants import apply_variants
+from generator.wording import fill, load_manual_wording
 
 FRONT = ("about", "company", "document_control")
 APPENDICES = ("hazard_register", "forms", "cross_reference", "certification_plan", "references")
@@ -71,6 +72,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
 def custom_hazard(custom: CustomHazard) -> Hazard:
     """A company's own hazard as a library record, so every chapter and form treats it alike."""
     practice = list(custom.safe_work_practice)
+    words = load_manual_wording().custom_hazard
     return Hazard.model_construct(
         id=custom.id,
         name=custom.name,
@@ -79,22 +81,19 @@ def custom_hazard(custom: CustomHazard) -> Hazard:
         equipment=False,
         description=custom.description,
         who_is_at_risk=custom.who_is_at_risk,
-        harms=[f"Injury from {custom.name.lower()}"],
+        harms=[fill(words.harm, hazard=custom.name.lower())],
         risk=Risk(severity=custom.severity, likelihood=custom.likelihood),
         controls=Controls(**custom.controls),
         ppe=list(custom.ppe),
         safe_work_practice=practice,
         safe_job_procedure=None,
-        training=[TrainingItem(name=t, who="Workers who do this task") for t in custom.training],
+        training=[TrainingItem(name=t, who=words.training_who) for t in custom.training],
         inspection=Inspection.model_construct(
             frequency=custom.inspection_frequency, items=list(custom.inspection_items)
         ),
         toolbox_talk=ToolboxTalk.model_construct(
             points=practice[:6],
-            questions=[
-                f"Where could {custom.name.lower()} hurt someone on today's job?",
-                "What will we do differently today?",
-            ],
+            questions=[fill(q, hazard=custom.name.lower()) for q in words.questions],
         ),
         emergency=[],
         legislation={},
@@ -148,11 +147,21 @@ class ManualAssembler:
         out = []
         for element in pack.elements:
             chapter = Section(title=element.name, level=1, page_break=True, key=f"element/{element.id}")
+            box = load_manual_wording().auditor_box
             looks: list[Block] = [
-                para(f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}.", "small"),
+                para(
+                    fill(
+                        box.lead,
+                        partner=pack.partner.short,
+                        stream=pack.stream,
+                        number=element.number,
+                        element=element.name,
+                    ),
+                    "small",
+                ),
                 bullets(element.looks_for),
             ]
-            chapter.blocks.append(Callout(tuple(looks), f"What the {pack.partner.short} auditor looks for", "auditor"))
+            chapter.blocks.append(Callout(tuple(looks), fill(box.title, partner=pack.partner.short), "auditor"))
             for topic in element.topics:
                 rendered = self.render_sections(f"sections/{topic}.md", 2)
                 for section in rendered:
@@ -169,7 +178,8 @@ class ManualAssembler:
         if not paragraphs or not rendered:
             return
         name = self.facts.profile.company.name
-        extra = Section(title=f"Additional requirements at {name}", level=3, key=f"topic/{topic}/company-text")
+        title = fill(load_manual_wording().company_text, company=name)
+        extra = Section(title=title, level=3, key=f"topic/{topic}/company-text")
         extra.blocks = [para(text) for text in paragraphs]
         rendered[0].children.append(extra)
 
@@ -255,17 +265,18 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
     assembler = ManualAssembler(facts, catalog)
     profile = facts.profile
     pack = facts.pack
+    words = load_manual_wording()
     cover = Cover(
         title=facts.title,
-        subtitle=f"Health and safety manual prepared for the {pack.partner.name} {pack.stream} audit",
+        subtitle=fill(words.cover.subtitle, partner=pack.partner.name, stream=pack.stream),
         company=profile.company.name,
         lines=(
-            ("Province", facts.jur.name),
-            ("Certifying partner", f"{pack.partner.name} ({pack.partner.short})"),
-            ("Program stream", pack.stream),
-            ("Revision", str(facts.revision)),
-            ("Revision date", facts.date.isoformat()),
-            ("Approved by", profile.document.approved_by or profile.people.owner.name),
+            (words.cover.province, facts.jur.name),
+            (words.cover.partner, f"{pack.partner.name} ({pack.partner.short})"),
+            (words.cover.stream, pack.stream),
+            (words.cover.revision, str(facts.revision)),
+            (words.cover.revision_date, facts.date.isoformat()),
+            (words.cover.approved_by, profile.document.approved_by or profile.people.owner.name),
         ),
         logo=logo[0],
         logo_type=logo[1],
@@ -277,7 +288,7 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
         date=facts.date.isoformat(),
         sections=assembler.front() + assembler.chapters(),
         cover=cover,
-        subject=f"{pack.partner.short} {pack.stream} health and safety manual",
+        subject=fill(words.subject, partner=pack.partner.short, stream=pack.stream),
         keywords=(
             "health and safety",
             pack.stream,

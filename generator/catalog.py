@@ -127,10 +127,13 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
         root / "records.yaml", _display(root / "records.yaml", root), set(hazards), form_ids()
     )
     problems += found
-    try:
-        load_wording()  # checked now, so a broken file stops the build before anything is written
-    except ContentError as exc:
-        problems += exc.problems
+    from generator.wording import load_manual_wording
+
+    for check in (load_wording, load_manual_wording):
+        try:
+            check()  # checked now, so a broken file stops the build before anything is written
+        except ContentError as exc:
+            problems += exc.problems
     if problems:
         raise ContentError("the content files have problems:", problems)
     assert risk_matrix is not None and registry is not None

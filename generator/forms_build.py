@@ -349,7 +349,7 @@ class _Builder:
                 (
                     plain(duty.title),
                     plain(duty.who or ""),
-                    plain(duty.validity or "As the law sets"),
+                    plain(duty.validity or self.ctx.wording.training_validity),
                     Field(self.name("worker"), "text"),
                     Field(self.name("date_done"), "date"),
                     Field(self.name("date_expiry"), "date"),

@@ -129,6 +129,7 @@ class FormWording(_Strict):
     toolbox_topics: tuple[str, str, str]
     training_rows: tuple[str, str, str, str, str, str, str]
     training_refresh: str
+    training_validity: str  # a legal duty whose validity the law leaves open
     equipment_checks: str  # $equipment
 
 
