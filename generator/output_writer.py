@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
@@ -106,7 +107,19 @@ class DocumentWriter:
         self.progress = progress
         self.pool: ProcessPoolExecutor | None = None
         self._lifeline: Connection | None = None
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
         if jobs > 1:
+            # starting the workers waits for the fork server to import the writers; a thread
+            # does that waiting while this process goes on assembling the manual
+            self._starting = threading.Thread(target=self._start_workers, args=(jobs,), daemon=True)
+            self._starting.start()
+        self.staging: Staging | None = None
+        self.todo: list[tuple[str, str, Document]] = []
+        self.pending: dict[str, Future[tuple[bytes, int | None]]] = {}
+
+    def _start_workers(self, jobs: int) -> None:
+        try:
             context = multiprocessing.get_context("forkserver")
             # the fork server imports the writers (python-docx, Typst, pikepdf) once and each
             # worker is forked from it, instead of every worker importing them again
@@ -116,12 +129,21 @@ class DocumentWriter:
             self.pool = ProcessPoolExecutor(
                 max_workers=jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
             )
-            for _ in range(jobs if "pdf" in formats else 0):
+            for _ in range(jobs if "pdf" in self.formats else 0):
                 # loads Typst and the fonts in each worker while the manual is assembled
                 self.pool.submit(pdf_writer.warm_up)
-        self.staging: Staging | None = None
-        self.todo: list[tuple[str, str, Document]] = []
-        self.pending: dict[str, Future[tuple[bytes, int | None]]] = {}
+        except BaseException as exc:  # handed to the main thread, raised where the pool is needed
+            self._start_error = exc
+
+    def _workers(self) -> ProcessPoolExecutor | None:
+        """The worker pool once it has started (None with one job)."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._start_error is not None:
+            error, self._start_error = self._start_error, None
+            raise error
+        return self.pool
 
     def submit(self, staging: Staging, items: list[tuple[str, Document]], previous: PreviousOutputs | None) -> None:
         """Start writing ``items``; a file the previous build wrote from the same source is copied."""
@@ -138,12 +160,13 @@ class DocumentWriter:
                 staging.reused.append(relative)
                 if found.pages is not None:
                     staging.pages[relative] = found.pages
-        if self.pool is not None:
+        pool = self._workers()
+        if pool is not None:
             # every file goes to the workers, in item order so the manual (the longest) starts
             # first; this process meanwhile computes the change-report outline
             for relative, fmt, document in self.todo:
                 render = pdf_writer.render_pdf if fmt == "pdf" else _docx_bytes
-                self.pending[relative] = self.pool.submit(render, document)
+                self.pending[relative] = pool.submit(render, document)
 
     def finish(self) -> None:
         """Write the files no worker took; wait for the workers' files."""
@@ -168,6 +191,8 @@ class DocumentWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._starting is not None:
+            self._starting.join()
         if self.pool is not None:
             if kind is not None:
                 # failed or interrupted: stop the workers now rather than wait for their PDFs

@@ -7,7 +7,7 @@ import re
 import zipfile
 
 import yaml
-from conftest import EXAMPLE, docx_text, libreoffice_convert, pdf_text
+from conftest import EXAMPLE, docx_text, libreoffice_convert, pdf_text, run_cli
 from pypdf import PdfReader
 
 PROFILE = yaml.safe_load(EXAMPLE.read_text())
@@ -137,3 +137,15 @@ def test_review_notes_beside_the_outputs(example_build):
     assert set(first) == {"where", "fact", "source", "check"}
     assert f"**{first['fact']}**" in notes
     assert "review-notes.md" in {f["path"] for f in manifest["files"]}
+
+
+def test_two_jobs_write_the_same_files_as_one(example_build, tmp_path):
+    """The worker processes (started while the manual is assembled) lay out the same bytes."""
+    out, result = example_build
+    parallel = tmp_path / "parallel"
+    proc = run_cli("build", str(EXAMPLE), "-o", str(parallel), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    written = sorted(f for f in result.files if f.endswith((".docx", ".pdf")))
+    assert written and any(f.startswith("forms/") for f in written)
+    for relative in written:
+        assert (parallel / relative).read_bytes() == (out / relative).read_bytes(), relative

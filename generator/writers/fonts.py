@@ -58,7 +58,13 @@ def missing(text: str) -> list[str]:
     """The distinct characters of ``text`` that no font in the set can print, in order."""
     if text.isascii():
         return []  # every font in the set covers printable ASCII
-    return list(dict.fromkeys(c for c in text if not printable(c)))
+    # each distinct character once, in order of first appearance
+    return [c for c in dict.fromkeys(text) if not _known(c)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _known(char: str) -> bool:
+    return printable(char)
 
 
 def code(char: str) -> str:
