@@ -159,7 +159,7 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     selected = {h.id for h in facts.hazards}
     form_refs = {f.id: f.ref() for f in facts.forms}
     flags = facts.ops.flags if facts.ops else frozenset()
-    calendar = program_calendar(flags, profile.company.workers, form_refs)
+    calendar = program_calendar(flags, profile.company.workers, form_refs, facts.jur.id, facts.pack.id)
     duties = [d.model_dump(mode="json") for d in applicable_duties(facts)]
     protocol = facts.pack.protocol
     forms_by_id = {f.id: f for f in facts.forms}

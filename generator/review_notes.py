@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from generator.calendar import applicable_minimums
 from generator.content_models import AuditYear, Pack, PassMarks
 from generator.context import BuildFacts, applicable_duties
 
@@ -101,6 +102,9 @@ def review_notes(facts: BuildFacts) -> list[ReviewNote]:
         for citation in hazard.legislation.get(province, []):
             _unverified(citation, f"Hazard: {hazard.name}", notes)
     _unverified(jur.rebate, "Certification plan (incentives)", notes)
+    flags = facts.ops.flags if facts.ops else frozenset()
+    for activity, minimum in applicable_minimums(flags, facts.profile.company.workers, province, pack.id):
+        _unverified(minimum, f"Program calendar: {activity.name}", notes)
     partner = pack.partner.short
     _unverified(pack.protocol, f"{partner} audit protocol", notes, "Check the protocol name and edition.")
     for element in pack.elements:

@@ -270,4 +270,4 @@ def test_a_frequency_below_the_required_minimum_is_refused(tmp_path):
         load_calendar(root)
     [problem] = info.value.problems
     assert problem.key.endswith("per_year")
-    assert problem.message.startswith("0.5 a year is less often than the minimum of 1 (Every certifying partner's")
+    assert problem.message.startswith("0.5 a year is less often than the minimum of 1 (Certifying partner's")
