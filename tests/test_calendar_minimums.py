@@ -139,10 +139,11 @@ def test_a_rule_a_minimum_may_apply_to_states_how_often(tmp_path):
 
 def test_a_rule_below_a_minimum_for_everyone_is_refused(tmp_path):
     def raise_floor(acts):
-        next(m for m in acts["program_review"]["minimums"] if not m.get("provinces"))["per_year"] = 2
+        floor = {"per_year": 2, "ref": "A rule for every company", "source": "https://example.org", "verified": True}
+        acts["program_review"]["minimums"].append(floor)
 
     [message] = _refused(tmp_path, raise_floor)
-    assert message.startswith("1 a year is less often than the minimum of 2 (Certifying partner's")
+    assert message.startswith("1 a year is less often than the minimum of 2 (A rule for every company")
 
 
 def test_a_minimum_must_say_where_it_is_written(tmp_path):

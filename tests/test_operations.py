@@ -254,20 +254,3 @@ def test_the_calendar_data_is_checked(tmp_path):
     with pytest.raises(ContentError) as info:
         load_calendar(root)
     assert [p.message for p in info.value.problems] == ["unknown flag 'one_persn'"]
-
-
-def test_a_frequency_below_the_required_minimum_is_refused(tmp_path):
-    from generator.calendar import load_calendar
-    from generator.paths import data_dir
-
-    root = tmp_path / "manual_templates"
-    root.mkdir()
-    text = (data_dir("manual_templates") / "program_calendar.yaml").read_text()
-    (root / "program_calendar.yaml").write_text(
-        text.replace('before the audit", per_year: 1}', 'before the audit", per_year: 0.5}')
-    )
-    with pytest.raises(ContentError) as info:
-        load_calendar(root)
-    [problem] = info.value.problems
-    assert problem.key.endswith("per_year")
-    assert problem.message.startswith("0.5 a year is less often than the minimum of 1 (Certifying partner's")
