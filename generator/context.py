@@ -7,6 +7,7 @@ Templates see plain dicts and lists (never the pydantic models), so a template c
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +93,28 @@ def applicable_duties(facts: BuildFacts) -> list[LegalDuty]:
     return out
 
 
+# where a reference's pinpoint starts: ", Part 9", " s. 25(2)(h)", ", ss. 22-23", ", Division 4", ...
+_PINPOINT = re.compile(r",?\s+(?:Parts?|ss?\.|sections?|Divisions?|Schedules?|Tables?)\s+[\dIVXLC].*$", re.IGNORECASE)
+
+
+def instrument(ref: str) -> str:
+    """The law a reference names, without its part or section: ``OHS Code, Part 9`` -> ``OHS Code``."""
+    laws = [_PINPOINT.sub("", part.strip()).strip() or part.strip() for part in ref.split(";")]
+    return "; ".join(dict.fromkeys(law for law in laws if law))
+
+
 def cite(citation: dict[str, Any] | None) -> str:
-    """``OHS Code, Part 9 (Fall Protection)`` from a citation record."""
+    """``OHS Code, Part 9 (Fall Protection)`` from a citation record.
+
+    A reference not yet verified is printed by its law and subject only (``OHS Code (Fall
+    Protection)``): the part or section number is what is most often wrong, and the manual
+    states only what is confirmed. The full reference waits in the review notes.
+    """
     if not citation:
         return ""
     text = str(citation.get("ref", ""))
+    if citation.get("verified") is False:
+        text = instrument(text)
     if citation.get("title"):
         text += f" ({citation['title']})"
     return text
@@ -147,6 +165,9 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     if emergency.get("hospital") is None:
         emergency["hospital"] = {"name": "the nearest hospital emergency department", "address": "", "phone": "911"}
     jur = facts.jur.model_dump(mode="json")
+    for law in [jur["legislation"]["act"], *jur["legislation"]["regulations"]]:
+        if law.get("verified") is False:
+            law["citation"] = ""  # printed by name until its chapter citation is confirmed (review notes)
     hazards = [h.model_dump(mode="json") for h in facts.hazards]
     matrix = catalog.risk_matrix
 
