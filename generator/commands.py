@@ -316,6 +316,7 @@ def _output_folder(given: Path | None, profile: Path, suffix: str) -> Path:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build, parse_formats
+    from generator.output_writer import discard_early_workers, start_workers_early
 
     formats = parse_formats(args.format)
     out = _output_folder(args.output, args.profile, "manual")
@@ -323,16 +324,21 @@ def cmd_build(args: argparse.Namespace) -> int:
     with console.status("Building the manual...") as status:
         if args.jobs < 1:
             raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
-        result = build(
-            args.profile,
-            out,
-            _catalog_for(args),
-            formats,
-            progress=lambda m: status.update(m),
-            jobs=args.jobs,
-            fresh=args.fresh,
-            style_dir=args.style,
-        )
+        # the layout workers start while the content and the profile are read
+        start_workers_early(args.jobs, formats)
+        try:
+            result = build(
+                args.profile,
+                out,
+                _catalog_for(args),
+                formats,
+                progress=lambda m: status.update(m),
+                jobs=args.jobs,
+                fresh=args.fresh,
+                style_dir=args.style,
+            )
+        finally:
+            discard_early_workers()
     for warning in result.warnings:
         console.print(warning, markup=False, highlight=False, soft_wrap=True)
     pages = f" (manual: {result.pages} pages)" if result.pages else ""

@@ -95,6 +95,96 @@ class Staging:
         self.discard()
 
 
+class Workers:
+    """The layout worker processes of one build, started in the background.
+
+    Starting them waits for the fork server to import the writers; a thread does that
+    waiting while this process goes on reading the content and assembling the manual.
+    """
+
+    def __init__(self, jobs: int, formats: tuple[str, ...]):
+        self.jobs = jobs
+        self.formats = formats
+        self.pool: ProcessPoolExecutor | None = None
+        self._lifeline: Connection | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = threading.Thread(target=self._start, daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            context = multiprocessing.get_context("forkserver")
+            # the fork server imports the writers (python-docx, Typst, pikepdf) once and each
+            # worker is forked from it, instead of every worker importing them again
+            context.set_forkserver_preload(["generator.output_writer"])
+            # the workers end when this process ends, even if it is killed (see lifeline.py)
+            reader, self._lifeline = context.Pipe(duplex=False)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
+            )
+            for _ in range(self.jobs if "pdf" in self.formats else 0):
+                # loads Typst and the fonts in each worker while the manual is assembled
+                self.pool.submit(pdf_writer.warm_up)
+        except BaseException as exc:  # handed to the main thread, raised where the pool is needed
+            self._error = exc
+
+    def _join(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def ready(self) -> ProcessPoolExecutor:
+        """The pool, once started; a failure to start is raised here."""
+        self._join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        assert self.pool is not None
+        return self.pool
+
+    def close(self, failed: bool) -> None:
+        """Stop the workers: at once after a failure, else once their work is done."""
+        self._join()
+        if self.pool is not None:
+            if failed:
+                # failed or interrupted: stop the workers now rather than wait for their PDFs
+                for process in list(getattr(self.pool, "_processes", {}).values()):
+                    process.terminate()
+            self.pool.shutdown(wait=not failed, cancel_futures=True)
+            self.pool = None
+        if self._lifeline is not None:
+            self._lifeline.close()
+            self._lifeline = None
+
+
+_early: Workers | None = None
+
+
+def start_workers_early(jobs: int, formats: tuple[str, ...]) -> None:
+    """Start the workers of the next build now, before its content is read (``build`` calls this)."""
+    global _early
+    if jobs > 1 and _early is None:
+        _early = Workers(jobs, formats)
+
+
+def discard_early_workers() -> None:
+    """Stop workers started early that no build took (the build stopped before writing)."""
+    global _early
+    early, _early = _early, None
+    if early is not None:
+        early.close(failed=True)
+
+
+def _take_workers(jobs: int, formats: tuple[str, ...]) -> Workers | None:
+    global _early
+    early, _early = _early, None
+    if early is not None and early.jobs == jobs and early.formats == formats:
+        return early
+    if early is not None:
+        early.close(failed=True)
+    return Workers(jobs, formats) if jobs > 1 else None
+
+
 class DocumentWriter:
     """Writes (relative stem, document) items in every format into a staging folder.
 
@@ -105,45 +195,10 @@ class DocumentWriter:
     def __init__(self, formats: tuple[str, ...], progress: Progress, jobs: int = 1):
         self.formats = formats
         self.progress = progress
-        self.pool: ProcessPoolExecutor | None = None
-        self._lifeline: Connection | None = None
-        self._starting: threading.Thread | None = None
-        self._start_error: BaseException | None = None
-        if jobs > 1:
-            # starting the workers waits for the fork server to import the writers; a thread
-            # does that waiting while this process goes on assembling the manual
-            self._starting = threading.Thread(target=self._start_workers, args=(jobs,), daemon=True)
-            self._starting.start()
+        self.workers = _take_workers(jobs, formats)
         self.staging: Staging | None = None
         self.todo: list[tuple[str, str, Document]] = []
         self.pending: dict[str, Future[tuple[bytes, int | None]]] = {}
-
-    def _start_workers(self, jobs: int) -> None:
-        try:
-            context = multiprocessing.get_context("forkserver")
-            # the fork server imports the writers (python-docx, Typst, pikepdf) once and each
-            # worker is forked from it, instead of every worker importing them again
-            context.set_forkserver_preload(["generator.output_writer"])
-            # the workers end when this process ends, even if it is killed (see lifeline.py)
-            reader, self._lifeline = context.Pipe(duplex=False)
-            self.pool = ProcessPoolExecutor(
-                max_workers=jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
-            )
-            for _ in range(jobs if "pdf" in self.formats else 0):
-                # loads Typst and the fonts in each worker while the manual is assembled
-                self.pool.submit(pdf_writer.warm_up)
-        except BaseException as exc:  # handed to the main thread, raised where the pool is needed
-            self._start_error = exc
-
-    def _workers(self) -> ProcessPoolExecutor | None:
-        """The worker pool once it has started (None with one job)."""
-        if self._starting is not None:
-            self._starting.join()
-            self._starting = None
-        if self._start_error is not None:
-            error, self._start_error = self._start_error, None
-            raise error
-        return self.pool
 
     def submit(self, staging: Staging, items: list[tuple[str, Document]], previous: PreviousOutputs | None) -> None:
         """Start writing ``items``; a file the previous build wrote from the same source is copied."""
@@ -160,8 +215,8 @@ class DocumentWriter:
                 staging.reused.append(relative)
                 if found.pages is not None:
                     staging.pages[relative] = found.pages
-        pool = self._workers()
-        if pool is not None:
+        if self.workers is not None:
+            pool = self.workers.ready()
             # every file goes to the workers, in item order so the manual (the longest) starts
             # first; this process meanwhile computes the change-report outline
             for relative, fmt, document in self.todo:
@@ -191,16 +246,8 @@ class DocumentWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if self._starting is not None:
-            self._starting.join()
-        if self.pool is not None:
-            if kind is not None:
-                # failed or interrupted: stop the workers now rather than wait for their PDFs
-                for process in list(getattr(self.pool, "_processes", {}).values()):
-                    process.terminate()
-            self.pool.shutdown(wait=kind is None, cancel_futures=True)
-        if self._lifeline is not None:
-            self._lifeline.close()
+        if self.workers is not None:
+            self.workers.close(failed=kind is not None)
 
 
 def _docx_bytes(document: Document) -> tuple[bytes, None]:

@@ -576,6 +576,20 @@ def test_killed_build_with_two_jobs_leaves_no_worker(tmp_path):
     assert _group_ends(proc.pid) == [], "a PDF worker outlived its build"
 
 
+def test_bad_profile_with_two_jobs_stops_its_early_workers(tmp_path):
+    """The workers start before the profile is read; a profile error must not leave them running."""
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("company: {name: Broken Co, province: AB, workers: -2}\n", encoding="utf-8")
+    start = time.monotonic()
+    proc = _cli("build", str(broken), "-o", str(tmp_path / "out"), "--jobs", "2")
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert f"{broken}:1: company.workers: must be at least 1 (got -2)" in stderr
+    assert time.monotonic() - start < 20
+    assert _group_ends(proc.pid) == [], "a worker started early outlived the failed build"
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 # 8. modes follow the umask
 
 
