@@ -146,6 +146,14 @@ def advise(
     return Advice(province, workers, industry, stream, reasons, warnings, packs, start)
 
 
+def serves(pack: Pack, industry: str, sector: str) -> bool:
+    """Whether ``pack``'s partner serves a company of this industry and sector (the rule of
+    :func:`fitting_packs`)."""
+    if pack.industries and industry not in pack.industries:
+        return False
+    return sector in pack.sectors or "general" in pack.sectors
+
+
 def rank_general(pack: Pack, catalog: Catalog, industry: str) -> bool:
     """True when ``pack`` serves the industry only as a general-purpose partner."""
     sector = catalog.industries[industry].sector

@@ -64,6 +64,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         revision=profile.document.revision,
         federal=tuple(catalog.federal.duties),
         sector=catalog.industries[profile.company.industry].sector,
+        industry_name=catalog.industries[profile.company.industry].name,
         records=records,
         ops=ops,
     )

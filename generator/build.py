@@ -27,7 +27,7 @@ from generator.manifest import MANIFEST, FileEntry, Manifest, Warn, read_manifes
 from generator.output_writer import DocumentWriter, Progress, Staging
 from generator.profile import Profile, load_profile, profile_digest
 from generator.reuse import PreviousOutputs
-from generator.review_notes import notes_as_json, notes_markdown, review_notes
+from generator.review_notes import notes_as_json, notes_markdown, partner_misfit, review_notes
 from generator.writers import fonts
 from generator.yamlio import dotted, load_yaml, write_atomic
 
@@ -187,8 +187,22 @@ def build_profile(
         write_atomic(staging.target(MANIFEST), manifest.text())
         checkpoint("staged")
         staging.commit(stale, save_profile)
-    warnings = glyph_warnings(profile, profile_path) if "pdf" in formats else []
+    warnings = partner_warnings(facts, profile_path)
+    warnings += glyph_warnings(profile, profile_path) if "pdf" in formats else []
     return BuildResult(out_dir, list(staging.files), manifest.page_count, manifest.as_dict(), facts, warnings)
+
+
+def partner_warnings(facts: BuildFacts, profile_path: Path) -> list[str]:
+    """One line when the chosen partner does not serve the company's industry."""
+    misfit = partner_misfit(facts)
+    if misfit is None:
+        return []
+    try:
+        located = load_yaml(profile_path) if profile_path.is_file() else None
+    except UserError:
+        located = None
+    line = located.line_of(("partner",)) if located else 1
+    return [f"warning: {profile_path.name}:{line}: partner: {misfit.fact}. {misfit.check}"]
 
 
 def glyph_warnings(profile: Profile, profile_path: Path) -> list[str]:

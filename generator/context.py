@@ -36,6 +36,7 @@ class BuildFacts:
     revision: int
     federal: tuple[LegalDuty, ...] = ()  # duties of federal law (manual_templates/federal.yaml)
     sector: str = "general"  # the industry's sector, which narrows the legal duties
+    industry_name: str = ""  # as the industry list names it
     records: tuple[RecordDef, ...] = ()  # the registry's records that apply to this build
     ops: Ops | None = None  # how the company works (generator/operations.py)
 

@@ -77,10 +77,39 @@ def _unverified(record: BaseModel | None, where: str, notes: list[ReviewNote], c
                 _unverified(item, where, notes, check)
 
 
+def partner_misfit(facts: BuildFacts) -> ReviewNote | None:
+    """A note when the chosen partner does not serve the company's industry (None when it does).
+
+    The manual is written for the partner's audit; registering with a partner whose rules
+    exclude the company wastes the whole program, so this comes first in the review notes.
+    """
+    from generator.advisor import serves
+
+    pack, jur = facts.pack, facts.jur
+    industry = facts.profile.company.industry
+    if serves(pack, industry, facts.sector):
+        return None
+    board = jur.compensation_board.short or jur.compensation_board.name
+    served = ", ".join(s.replace("_", " ") for s in pack.sectors) or "some"
+    return ReviewNote(
+        where="Certifying partner",
+        fact=f"{pack.partner.name} ({pack.partner.short}) certifies {served} employers",
+        source=pack.sources[0] if pack.sources else "pack data",
+        check=(
+            f"The company's industry ({facts.industry_name or industry}) is not one {pack.partner.short} serves. "
+            f"Ask {board} which certifying partner covers it, and rebuild with that partner's pack "
+            "(`safety-manual stream` lists the bundled partners), before the owner registers."
+        ),
+    )
+
+
 def review_notes(facts: BuildFacts) -> list[ReviewNote]:
     """Every unverified fact this build uses, in the order the manual uses them."""
     jur, pack, province = facts.jur, facts.pack, facts.jur.id
     notes: list[ReviewNote] = []
+    misfit = partner_misfit(facts)
+    if misfit:
+        notes.append(misfit)
     legislation = f"{jur.name} legislation"
     _unverified(jur.legislation, legislation, notes)
     _unverified(jur.regulator, f"{jur.name} regulator", notes)
