@@ -138,7 +138,8 @@ class ManualAssembler:
         for name in FRONT:
             for section in self.render_sections(f"front/{name}.md", 1):
                 section.key = "front"
-                section.page_break = True
+                # the short front matter runs on from one page; each chapter starts a page
+                section.page_break = not out
                 _key_children(section, f"front/{_slug(section.title)}")
                 out.append(section)
         return out
@@ -179,7 +180,7 @@ class ManualAssembler:
         for name in APPENDICES:
             for section in self.render_sections(f"appendices/{name}.md", 1, extra):
                 section.key = f"appendix/{name}"
-                section.page_break = True
+                section.page_break = not out  # the appendices start a page and run on
                 _key_children(section, section.key)
                 out.append(section)
         return out
