@@ -176,7 +176,7 @@ class ManualAssembler:
 
     def appendices(self, document: Document) -> list[Section]:
         extra = {"xref": self._cross_reference(document), "plan": self._certification_plan()}
-        out = []
+        out: list[Section] = []
         for name in APPENDICES:
             for section in self.render_sections(f"appendices/{name}.md", 1, extra):
                 section.key = f"appendix/{name}"
@@ -278,6 +278,9 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
         date=facts.date.isoformat(),
         sections=assembler.front() + assembler.chapters(),
         cover=cover,
+        # the contents lists chapters and appendices; each chapter's sections are listed
+        # once, in the audit cross-reference appendix (and all levels are PDF bookmarks)
+        toc_depth=1,
         subject=f"{pack.partner.short} {pack.stream} health and safety manual",
         keywords=(
             "health and safety",
