@@ -147,12 +147,12 @@ class ManualAssembler:
     def chapters(self) -> list[Section]:
         pack = self.facts.pack
         out = []
-        for element in pack.elements:
+        for position, element in enumerate(pack.elements, start=1):
             chapter = Section(title=element.name, level=1, page_break=True, key=f"element/{element.id}")
-            looks: list[Block] = [
-                para(f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}.", "small"),
-                bullets(element.looks_for),
-            ]
+            looks: list[Block] = [bullets(element.looks_for)]
+            if str(element.number) != str(position):  # the chapter number already says it otherwise
+                note = f"{pack.partner.short} {pack.stream} audit, element {element.number}: {element.name}."
+                looks.insert(0, para(note, "small"))
             chapter.blocks.append(Callout(tuple(looks), f"What the {pack.partner.short} auditor looks for", "auditor"))
             for topic in element.topics:
                 rendered = self.render_sections(f"sections/{topic}.md", 2)
