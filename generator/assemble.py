@@ -138,7 +138,8 @@ class ManualAssembler:
         for name in FRONT:
             for section in self.render_sections(f"front/{name}.md", 1):
                 section.key = "front"
-                section.page_break = True
+                # the short front matter runs on from one page; each chapter starts a page
+                section.page_break = not out
                 _key_children(section, f"front/{_slug(section.title)}")
                 out.append(section)
         return out
@@ -146,22 +147,19 @@ class ManualAssembler:
     def chapters(self) -> list[Section]:
         pack = self.facts.pack
         out = []
-        for element in pack.elements:
+        for position, element in enumerate(pack.elements, start=1):
             chapter = Section(title=element.name, level=1, page_break=True, key=f"element/{element.id}")
             box = load_manual_wording().auditor_box
-            looks: list[Block] = [
-                para(
-                    fill(
-                        box.lead,
-                        partner=pack.partner.short,
-                        stream=pack.stream,
-                        number=element.number,
-                        element=element.name,
-                    ),
-                    "small",
-                ),
-                bullets(element.looks_for),
-            ]
+            looks: list[Block] = [bullets(element.looks_for)]
+            if str(element.number) != str(position):  # the chapter number already says it otherwise
+                lead = fill(
+                    box.lead,
+                    partner=pack.partner.short,
+                    stream=pack.stream,
+                    number=element.number,
+                    element=element.name,
+                )
+                looks.insert(0, para(lead, "small"))
             chapter.blocks.append(Callout(tuple(looks), fill(box.title, partner=pack.partner.short), "auditor"))
             for topic in element.topics:
                 rendered = self.render_sections(f"sections/{topic}.md", 2)
@@ -186,11 +184,11 @@ class ManualAssembler:
 
     def appendices(self, document: Document) -> list[Section]:
         extra = {"xref": self._cross_reference(document), "plan": self._certification_plan()}
-        out = []
+        out: list[Section] = []
         for name in APPENDICES:
             for section in self.render_sections(f"appendices/{name}.md", 1, extra):
                 section.key = f"appendix/{name}"
-                section.page_break = True
+                section.page_break = not out  # the appendices start a page and run on
                 _key_children(section, section.key)
                 out.append(section)
         return out
@@ -289,6 +287,9 @@ def assemble_manual(facts: BuildFacts, catalog: Catalog, logo: tuple[bytes | Non
         date=facts.date.isoformat(),
         sections=assembler.front() + assembler.chapters(),
         cover=cover,
+        # the contents lists chapters and appendices; each chapter's sections are listed
+        # once, in the audit cross-reference appendix (and all levels are PDF bookmarks)
+        toc_depth=1,
         subject=fill(words.subject, partner=pack.partner.short, stream=pack.stream),
         keywords=(
             "health and safety",

@@ -174,6 +174,7 @@ class Document:
     sections: list[Section]
     cover: Cover | None = None
     toc: bool = True
+    toc_depth: int = 2  # heading levels the contents lists (the manual lists its chapters only)
     subject: str = ""
     keywords: tuple[str, ...] = ()
     header_note: str = ""  # e.g. a form number shown in the running header

@@ -266,4 +266,29 @@ class _Parser:
                     header = current
                 else:
                     rows.append(tuple(current))
-        return Table(tuple(header), tuple(rows))
+        return Table(tuple(header), tuple(rows), _content_widths(header, rows))
+
+
+def _content_widths(header: list[Runs], rows: list[tuple[Runs, ...]]) -> tuple[float, ...]:
+    """Relative column widths from what each column holds, so a column of form numbers or
+    ratings does not take as much of the page as a column of sentences.
+
+    Each column first gets room for its longest word (and for a short entry, up to 14
+    characters, on one line); the rest of a line, about 100 characters, is shared in
+    proportion to how much longer the column's cells are on average.
+    """
+    line = 100.0
+    floors: list[float] = []
+    means: list[float] = []
+    for i in range(len(header)):
+        texts = ["".join(run.text for run in cells[i]) for cells in (header, *rows) if i < len(cells)]
+        lengths = [len(t) for t in texts] or [1]
+        longest_word = max((len(w) for t in texts for w in t.split()), default=1)
+        floors.append(max(longest_word, min(max(lengths), 14)) + 2.0)
+        means.append(sum(lengths) / len(lengths))
+    spare = line - sum(floors)
+    if spare <= 0:
+        return tuple(floors)
+    weights = [max(mean - floor, 0.0) + 1.0 for mean, floor in zip(means, floors, strict=True)]
+    total = sum(weights)
+    return tuple(floor + spare * weight / total for floor, weight in zip(floors, weights, strict=True))

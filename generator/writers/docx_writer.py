@@ -348,10 +348,10 @@ def _toc(docx, document: Document) -> None:
     run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = ' TOC \\o "1-2" \\h \\z \\u '
+    instr.text = f' TOC \\o "1-{document.toc_depth}" \\h \\z \\u '
     run._r.append(instr)
     char("separate")
-    entries = [s for s in document.all_sections() if s.in_toc and s.level <= 2]
+    entries = [s for s in document.all_sections() if s.in_toc and s.level <= document.toc_depth]
     for i, section in enumerate(entries):
         run = paragraph.add_run(("    " if section.level == 2 else "") + section.heading)
         if section.level == 1:

@@ -117,6 +117,7 @@ def document_data(document: Document, logo: bool, style_logo: bool = False) -> d
         "footer": _t(f"Revision {document.revision} \u00b7 {document.date}"),
         "landscape": document.landscape,
         "toc": document.toc,
+        "toc_depth": document.toc_depth,
         "cover": cover,
         "style": style_data(document.style),
         "sections": [_section(s, f"auto-{i}") for i, s in enumerate(document.sections, 1)],
