@@ -24,11 +24,12 @@ from generator.review_notes import notes_markdown, review_notes
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
 
-# Research narration and instructions to confirm: they belong in a record's note, never in
-# a field the manual prints ("the supervisor confirms the zone is clear" stays allowed).
+# Research narration and instructions to confirm a fact with a partner or regulator: they
+# belong in a record's note, never in a field the manual prints. Work instructions stay
+# allowed: "the supervisor confirms the zone is clear", "confirm with the utility".
 NARRATION = (
-    r"confirm with|page says|page does not say|does not say who|general practice among"
-    r"|checks the current list"
+    r"confirm with (?:the )?(?:(?-i:[A-Z])|(?:provincial |certifying )?partner|council|regulator|board)"
+    r"|page says|page does not say|does not say who|general practice among|checks the current list"
 )
 
 DOUBT = re.compile(
@@ -115,6 +116,8 @@ def test_no_printed_field_of_a_pack_or_jurisdiction_narrates_doubt(path):
 def test_the_narration_patterns_catch_doubt_but_not_ordinary_duties():
     for doubt in (
         "A company representative (SCSA's page does not say who; confirm with SCSA)",
+        "The company's trained internal auditor (confirm with HCSAS)",
+        "Confirm with the council which form applies.",
         "SCSA's page says both 'nine or fewer' and 'fewer than nine' workers",
         "(general practice among partners, not an SCSA rule)",
         "the owner checks the current list with Saskatchewan OHS",
@@ -122,6 +125,8 @@ def test_the_narration_patterns_catch_doubt_but_not_ordinary_duties():
         assert _doubt(doubt), doubt
     for duty in (
         "The supervisor confirms the zone is clear before work restarts.",
+        "Identify every overhead line and its voltage (confirm with the utility).",
+        "Confirm with the supervisor that the task cannot be done from outside.",
         "The company confirms the current terms with WCB-Alberta before applying.",
         "Workers say when they are unsure, and the page of the manual is updated.",
     ):
