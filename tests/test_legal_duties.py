@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from generator.advisor import advise
@@ -23,11 +24,23 @@ from generator.review_notes import notes_markdown, review_notes
 
 CASES = sorted(p.parent for p in (Path(__file__).parent / "cases").glob("*/profile.yaml"))
 
+# Research narration and instructions to confirm a fact with a partner or regulator: they
+# belong in a record's note, never in a field the manual prints. Work instructions stay
+# allowed: "the supervisor confirms the zone is clear", "confirm with the utility".
+NARRATION = (
+    r"confirm with (?:the )?(?:(?-i:[A-Z])|(?:provincial |certifying )?partner|council|regulator|board)"
+    r"|page says|page does not say|does not say who|general practice among|checks the current list"
+)
+
 DOUBT = re.compile(
     r"not confirmed|unverified|research note|secondary source|this file|assumed"
-    r"|reference file|certifying-partners|\b[\w-]+\.(?:ya?ml|md|py)\b",
+    r"|reference file|certifying-partners|\b[\w-]+\.(?:ya?ml|md|py)\b|" + NARRATION,
     re.IGNORECASE,
 )
+
+TEMPLATES = Path(__file__).parent.parent / "manual_templates"
+# fields the build never prints: research notes (the review notes carry them) and sources
+UNPRINTED = {"note", "notes", "source", "sources"}
 
 # For each of AB, BC, SK, MB and ON: a golden case and a mandatory training its hazards bring.
 MANDATORY_TRAINING = {
@@ -70,6 +83,54 @@ def test_no_doubt_in_the_manual_or_the_forms(built):
     for label, document in [("manual", manual), *forms]:
         found = _doubt(_text(document))
         assert found is None, f"{name} {label}: {found!r}"
+
+
+def _printed_strings(value: Any, path: str = ""):
+    """Every string field of a pack or jurisdiction file that the build may print, with its path."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key not in UNPRINTED:
+                yield from _printed_strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _printed_strings(item, f"{path}[{i}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*sorted(TEMPLATES.glob("packs/*/pack.yaml")), *sorted(TEMPLATES.glob("jurisdictions/*.yaml"))],
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_no_printed_field_of_a_pack_or_jurisdiction_narrates_doubt(path):
+    # covers the packs and provinces no golden case builds
+    found = [
+        f"{where}: {text!r}"
+        for where, text in _printed_strings(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if re.search(NARRATION, text, re.IGNORECASE)
+    ]
+    assert not found, "\n".join(found)
+
+
+def test_the_narration_patterns_catch_doubt_but_not_ordinary_duties():
+    for doubt in (
+        "A company representative (SCSA's page does not say who; confirm with SCSA)",
+        "The company's trained internal auditor (confirm with HCSAS)",
+        "Confirm with the council which form applies.",
+        "SCSA's page says both 'nine or fewer' and 'fewer than nine' workers",
+        "(general practice among partners, not an SCSA rule)",
+        "the owner checks the current list with Saskatchewan OHS",
+    ):
+        assert _doubt(doubt), doubt
+    for duty in (
+        "The supervisor confirms the zone is clear before work restarts.",
+        "Identify every overhead line and its voltage (confirm with the utility).",
+        "Confirm with the supervisor that the task cannot be done from outside.",
+        "The company confirms the current terms with WCB-Alberta before applying.",
+        "Workers say when they are unsure, and the page of the manual is updated.",
+    ):
+        assert _doubt(duty) is None, duty
 
 
 def test_no_doubt_in_the_advisors_output(catalog):
