@@ -116,7 +116,7 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     problems += _cross_check(root, hazards, industries, packs, pack_dirs)
     operations = industries_file.operations if industries_file else {}
     problems += _check_operations(operations, industries)
-    problems += _check_terms_and_duties(hazards, jurisdictions, federal)
+    problems += _check_terms_and_duties(hazards, jurisdictions, federal, industries)
     from generator.variants import variant_problems
 
     for hazard in hazards.values():
@@ -228,9 +228,12 @@ def _strings(value: object) -> list[str]:
 
 
 def _check_terms_and_duties(
-    hazards: dict[str, Hazard], jurisdictions: dict[str, Jurisdiction], federal: FederalDuties | None
+    hazards: dict[str, Hazard],
+    jurisdictions: dict[str, Jurisdiction],
+    federal: FederalDuties | None,
+    industries: dict[str, Industry],
 ) -> list[Problem]:
-    """Hazard text may only name province terms that exist; duties only name known hazards."""
+    """Hazard text may only name province terms that exist; duties only known hazards and industries."""
     problems: list[Problem] = []
     known = set(Terms.model_fields)
     for hazard in hazards.values():
@@ -253,6 +256,16 @@ def _check_terms_and_duties(
                             None,
                             f"duties.{duty.id}.hazards",
                             f"unknown hazard {hazard_id!r}{suggest(hazard_id, hazards)}",
+                        )
+                    )
+            for industry_id in duty.industries:
+                if industry_id not in industries:
+                    problems.append(
+                        Problem(
+                            where,
+                            None,
+                            f"duties.{duty.id}.industries",
+                            f"unknown industry {industry_id!r}{suggest(industry_id, industries)}",
                         )
                     )
     return problems

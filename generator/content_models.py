@@ -226,7 +226,8 @@ class SiteLead(Sourced):
 class LegalDuty(Sourced):
     """One duty the law sets: training, a notice, a classification or a practice.
 
-    ``hazards`` (ids) and ``sectors`` narrow when it applies; empty means every employer.
+    ``hazards`` (ids), ``sectors`` and ``industries`` (ids) narrow when it applies; empty means
+    every employer.
     """
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
@@ -238,6 +239,7 @@ class LegalDuty(Sourced):
     record: str | None = None  # what must be kept as proof
     hazards: list[str] = []
     sectors: list[Literal[SECTORS]] = []  # type: ignore[valid-type]
+    industries: list[str] = []  # for a duty that law sets for one trade only (late-night retail)
     citation: Citation
 
 

@@ -82,13 +82,15 @@ def apply_terms(hazard: Hazard, terms: Terms, province: str) -> Hazard:
 
 
 def applicable_duties(facts: BuildFacts) -> list[LegalDuty]:
-    """The province's and federal duties that apply to this company's sector and hazards."""
+    """The province's and federal duties that apply to this company's sector, industry and hazards."""
     hazards = {h.id for h in facts.hazards}
     out = []
     for duty in (*facts.jur.duties, *facts.federal):
         if duty.hazards and not hazards.intersection(duty.hazards):
             continue
         if duty.sectors and facts.sector not in duty.sectors:
+            continue
+        if duty.industries and facts.profile.company.industry not in duty.industries:
             continue
         out.append(duty)
     return out

@@ -285,3 +285,91 @@ def test_fact_counts_cover_every_province(catalog):
     table = counts_table(counts, counts)
     assert table.splitlines()[0].startswith("| Province | Verified before |")
     assert len(table.splitlines()) == 2 + len(counts)
+
+
+# ---------------------------------------------------------------- duties by province and hazard
+def _lines(section) -> str:
+    return re.sub(r"\s+", " ", _text_of_section(section))
+
+
+def _duty(facts, duty_id):
+    return next(d for d in facts.jur.duties if d.id == duty_id)
+
+
+def test_bc_noise_duty_prints_for_a_company_with_noise_and_not_without(catalog, golden_manual):
+    cases = Path(__file__).parent / "cases"
+    facts, manual = golden_manual(cases / "bc-logging")
+    assert "noise" in {h.id for h in facts.hazards}
+    duty = _duty(facts, "bc_noise_hearing_conservation")
+    practices = _lines(_section(manual, "topic/safe_work_practices"))
+    assert f"{duty.title}." in practices
+    for fact in ("85 dBA Lex", "140 dBC", "82 dBA Lex", "a hearing test every year"):
+        assert fact in practices, fact
+    appendix = _lines(_section(manual, "appendix/references"))
+    assert duty.title in appendix and cite(duty.citation.model_dump()) in appendix
+    assert "Record: noise measurement results and each worker's hearing test results." in appendix
+
+    facts, manual = golden_manual(cases / "bc-electrical")
+    assert "noise" not in {h.id for h in facts.hazards}
+    text = _text(manual)
+    assert duty.title not in text and "82 dBA Lex" not in text
+
+
+@pytest.mark.parametrize("case", ["sk-lone-hauler", "sk-oilfield-hauling"])
+def test_every_saskatchewan_employer_gets_the_violence_policy_duty(golden_manual, case):
+    facts, manual = golden_manual(Path(__file__).parent / "cases" / case)
+    duty = _duty(facts, "sk_violence_policy")
+    legislation = _lines(_section(manual, "topic/legislation"))
+    assert f"{duty.title}." in legislation
+    assert "The Saskatchewan Employment Act, s. 3-21" in legislation
+    for fact in ("history of violent behaviour", "at least every three years"):
+        assert fact in legislation, fact
+    appendix = _lines(_section(manual, "appendix/references"))
+    assert duty.title in appendix and "Saskatchewan Employment Act, s. 3-21" in appendix
+
+
+def test_violence_policy_duty_is_saskatchewans_only(golden_manual):
+    _, manual = golden_manual(Path(__file__).parent / "cases" / "bc-electrical")
+    text = _text(manual)
+    assert "Written violence policy statement and prevention plan" not in text
+    assert "s. 3-21" not in text
+
+
+def _sk_profile(tmp_path, catalog, industry):
+    from generator.profile import load_profile
+
+    source = Path(__file__).parent / "cases" / "sk-lone-hauler" / "profile.yaml"
+    text = source.read_text(encoding="utf-8")
+    text = text.replace("industry: oilfield_hauling", f"industry: {industry}", 1)
+    text = text.replace("hazards: [fluid_hauling,", "hazards: [public_interaction, fluid_hauling,", 1)
+    path = tmp_path / industry / "profile.yaml"
+    path.parent.mkdir()
+    path.write_text(text, encoding="utf-8")
+    return load_profile(path, catalog)
+
+
+def test_late_night_retail_measures_print_only_for_a_retail_company(tmp_path, catalog):
+    from generator.assemble import assemble_manual, gather_facts
+
+    title = "Extra safety measures for a late-night retail store"
+    retail = assemble_manual(gather_facts(_sk_profile(tmp_path, catalog, "retail"), catalog), catalog)
+    practices = _lines(_section(retail, "topic/safe_work_practices"))
+    assert f"{title}." in practices and "between 11 p.m. and 6 a.m." in practices
+    assert "personal emergency transmitter" in practices
+
+    office = assemble_manual(gather_facts(_sk_profile(tmp_path, catalog, "office"), catalog), catalog)
+    text = _text(office)
+    assert title not in text and "between 11 p.m. and 6 a.m." not in text
+    # the public interaction hazard still prints the violence plan every employer keeps
+    assert "The Saskatchewan Employment Act, s. 3-21" in _lines(_section(office, "topic/safe_work_practices"))
+
+
+def test_bc_worker_representative_from_10_to_19_workers(catalog, golden_manual):
+    from generator.context import committee_kind
+
+    bc = catalog.jurisdictions["BC"]
+    assert [committee_kind(bc, n) for n in (9, 10, 19, 20)] == ["none", "representative", "representative", "committee"]
+    _, manual = golden_manual(Path(__file__).parent / "cases" / "bc-electrical")
+    committee = _lines(_section(manual, "topic/committee"))
+    assert "where 10 to 19 workers are regularly employed" in committee
+    assert "9 to 19" not in committee
