@@ -84,7 +84,9 @@ def test_records_table_names_a_form_or_outside_source_for_each_record(build):
     text = section_text(next(s for s in manual.all_sections() if s.key == "topic/records_statistics"))
     for record in facts.records:
         # a form is named by its number here; its title is printed once, in the forms appendix
-        where = next(f"Form {f.number}" for f in facts.forms if f.id == record.form) if record.form else record.kept_outside
+        where = (
+            next(f"Form {f.number}" for f in facts.forms if f.id == record.form) if record.form else record.kept_outside
+        )
         assert f"{record.name} | {where} | {record.kept_by} | {record.retention.period}" in text
 
 
