@@ -96,9 +96,7 @@ def merge_rows(table: Any) -> Literal:
             continue
         rows[key] = [[cells[0]], *([c.strip()] if c.strip() else [] for c in cells[1:])]
         out.append(rows[key])
-    lines = [
-        line if isinstance(line, str) else "| " + " | ".join("; ".join(c) for c in line) + " |" for line in out
-    ]
+    lines = [line if isinstance(line, str) else "| " + " | ".join("; ".join(c) for c in line) + " |" for line in out]
     return Literal("\n".join(lines) + ("\n" if str(table).endswith("\n") else ""))
 
 

@@ -264,3 +264,27 @@ def test_an_industry_not_listed_is_not_printed(tmp_path, catalog):
     text = "\n".join(section_text(s) for s in assemble_manual(facts, catalog).sections)
     assert "an industry not listed" not in text.lower()
     assert "Prairie Odd Jobs works in Alberta with 2 workers." in text
+
+
+def test_a_companys_own_controls_written_as_phrases_read_as_clauses(tmp_path, catalog):
+    from generator.assemble import assemble_manual, gather_facts
+    from generator.profile import load_profile
+
+    profile = tmp_path / "profile.yaml"
+    profile.write_text(
+        "company: {name: Tidy Signs, province: AB, workers: 3, industry: other, address: {city: Airdrie}}\n"
+        "partner: aasp\nstream: SECOR\nhazards: [slips_trips_falls, manual_handling]\n"
+        "people: {owner: {name: Lee Chan, title: Owner}}\n"
+        "custom:\n  hazards:\n    - id: sign_cutting\n      name: Sign cutting\n"
+        "      description: Cutting sign blanks on the table saw.\n"
+        "      controls: {engineering: [Blade guard on the saw, Dust extraction at the blade],"
+        " ppe: [Safety glasses, Hearing protection]}\n"
+        "      safe_work_practice: [Keep the guard on.]\n"
+        "      inspection_items: [Guard in place]\n"
+        "document: {revision: 1, date: 2026-10-15}\n"
+    )
+    facts = gather_facts(load_profile(profile, catalog), catalog)
+    document = assemble_manual(facts, catalog)
+    practices = section_text(_section(document, "topic/safe_work_practices"))
+    assert "Engineering: Blade guard on the saw; Dust extraction at the blade." in practices
+    assert "PPE: Safety glasses; Hearing protection." in practices
