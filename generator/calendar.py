@@ -66,10 +66,18 @@ class Minimum(Strict):
         )
 
 
+class Who(Strict):
+    """Who does an activity in companies that meet ``when`` (e.g. the owner alone)."""
+
+    when: list[str] = Field(min_length=1)
+    who: str
+
+
 class Activity(Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
-    who: str
+    who: str  # printed unless a ``who_when`` entry holds (the first that holds wins)
+    who_when: list[Who] = []
     record: str  # form id
     rules: list[Rule] = Field(min_length=1)
     minimums: list[Minimum] = []
@@ -111,6 +119,7 @@ def load_calendar(root: Path | None = None) -> Calendar:
         for i, activity in enumerate(calendar.activities):
             conditions = [(("rules", j), rule.when) for j, rule in enumerate(activity.rules)]
             conditions += [(("minimums", k), m.when) for k, m in enumerate(activity.minimums)]
+            conditions += [(("who_when", k), w.when) for k, w in enumerate(activity.who_when)]
             for where, when in conditions:
                 for flag in when:
                     if not (known_flag(flag) or flag.removeprefix("!") in sized):
@@ -183,7 +192,7 @@ def program_calendar(
                 "id": activity.id,
                 "name": activity.name,
                 "frequency": frequency,
-                "who": activity.who,
+                "who": next((w.who for w in activity.who_when if holds(w.when, every)), activity.who),
                 "record": forms.get(activity.record, ""),
             }
         )

@@ -157,6 +157,16 @@ def _supervision(flags: frozenset[str]) -> dict[str, str]:
     return {"S": "The owner", "s": "the owner", "owner_and": "The owner"}
 
 
+def _team(flags: frozenset[str]) -> dict[str, str]:
+    """Words for who does the field work together, so no sentence gathers a crew a company
+    does not have: the owner alone (one person), workers alone (everyone works alone), or crews."""
+    if "one_person" in flags:
+        return {"mode": "one", "the": "the owner", "every": "the owner", "vehicle": "work vehicle"}
+    if "alone_always" in flags:
+        return {"mode": "alone", "the": "the worker", "every": "every worker", "vehicle": "work vehicle"}
+    return {"mode": "crew", "the": "the crew", "every": "every crew", "vehicle": "crew vehicle"}
+
+
 def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     """The context every manual template renders with."""
     profile = facts.profile
@@ -239,6 +249,8 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         # who supervises: crew leads (plural) or the owner alone, so no sentence speaks of
         # "supervisors" a company does not have
         "sv": _supervision(flags),
+        # who works together: the owner alone, each worker alone, or crews (see _team)
+        "team": _team(flags),
         "cal": {row["id"]: row for row in calendar},
         "cite": cite,
         "cites": cites,

@@ -61,6 +61,45 @@ def lower_first(text: Any) -> str:
     return text[:1].lower() + text[1:]
 
 
+def sentences(items: Iterable[Any]) -> str:
+    """Items printed in one paragraph: full sentences stay sentences (a missing full stop is
+    added), and a list of phrases none of which ends a sentence becomes one sentence of clauses
+    joined by semicolons, so items never run into one another."""
+    texts = [str(i).strip() for i in items if str(i).strip()]
+    if not texts:
+        return ""
+    if not any(t.endswith((".", "!", "?")) for t in texts):
+        return "; ".join(texts) + "."
+    return " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in texts)
+
+
+def merge_rows(table: Any) -> Literal:
+    """Merge the rows of a Markdown table (``| a | b |`` lines) whose first cell names the same
+    thing: the first row keeps its place and each other cell lists every distinct text, so a
+    training item asked for by the law and by two hazards is one row that keeps every "who",
+    refresh and reason."""
+    rows: dict[str, list[list[str]]] = {}
+    out: list[str | list[list[str]]] = []
+    for line in str(table).splitlines():
+        if not (line.startswith("| ") and line.endswith(" |")):
+            out.append(line)
+            continue
+        cells = line[2:-2].split(" | ")
+        key = cells[0].strip().casefold()
+        if key in rows:
+            merged = rows[key]
+            for i, cell in enumerate(cells[1:], start=1):
+                while len(merged) <= i:
+                    merged.append([])
+                if cell.strip() and cell.strip() not in merged[i]:
+                    merged[i].append(cell.strip())
+            continue
+        rows[key] = [[cells[0]], *([c.strip()] if c.strip() else [] for c in cells[1:])]
+        out.append(rows[key])
+    lines = [line if isinstance(line, str) else "| " + " | ".join("; ".join(c) for c in line) + " |" for line in out]
+    return Literal("\n".join(lines) + ("\n" if str(table).endswith("\n") else ""))
+
+
 class _Loader(jinja2.FileSystemLoader):
     """Loads templates from the given folders only.
 
@@ -175,6 +214,8 @@ def _environment(search_path: tuple[str, ...]) -> jinja2.Environment:
     )
     env.filters["join_and"] = join_and
     env.filters["lower_first"] = lower_first
+    env.filters["merge_rows"] = merge_rows
+    env.filters["sentences"] = sentences
     return env
 
 
