@@ -118,3 +118,15 @@ def test_a_construction_company_keeps_its_site_and_vehicle_text(golden_manual):
     assert "barriers, cones, signs or a spotter" in text["contractors_visitors"]
     assert "Prime contractor duties" in text["contractors_visitors"]
     assert "SDSs are kept in a binder in the shop and in each vehicle" in text["whmis"]
+
+
+def test_a_renovator_in_clients_homes_works_on_construction_sites(golden_manual):
+    """A house under renovation is a construction site: its site rules stay."""
+    facts, document = golden_manual(CASES / "ab-renovation-hires-electrical")
+    assert facts.ops.locations == ("homes",)
+    text = _topics(document)
+    assert "Minimum on our sites" in text["ppe"]
+    assert "Prime contractor duties" in text["contractors_visitors"]
+    assert "barriers, cones, signs or a spotter" in text["contractors_visitors"]
+    assert "Site-specific emergency plans" in text["emergency_response"]
+    assert "Nothing is posted in a client's home" not in text["policy"]
