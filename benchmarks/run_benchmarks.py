@@ -47,9 +47,14 @@ def timed_child(command: list[str]) -> tuple[float, int]:
     return seconds, usage.ru_maxrss // 1024
 
 
+# this machine's timings vary by 20 % and more from run to run (a shared virtual machine); each
+# timing is the best of RUNS runs, for our build and for LibreOffice alike
+RUNS = 5
+
+
 def whole_package(work: Path, jobs: int) -> tuple[float, int]:
     best, memory = float("inf"), 0
-    for i in range(2):
+    for i in range(RUNS):
         out = work / f"package-{jobs}-{i}"
         seconds, rss = timed_child(cli("build", str(EXAMPLE), "-o", str(out), "--jobs", str(jobs)))
         best, memory = min(best, seconds), max(memory, rss)
@@ -94,9 +99,12 @@ def libreoffice(docx: Path) -> float:
         str(docx),
     ]
     subprocess.run(command, capture_output=True, check=True)  # warm-up: creates the user profile
-    start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=True)
-    return time.perf_counter() - start
+    best = float("inf")
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        best = min(best, time.perf_counter() - start)
+    return best
 
 
 def stages() -> dict[str, float]:

@@ -20,6 +20,7 @@ from generator.context import BuildFacts, applicable_duties
 from generator.document import Document
 from generator.errors import UserError
 from generator.faults import checkpoint
+from generator.formats import FORMATS, parse_formats  # noqa: F401 (parse_formats: imported from here too)
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.forms_catalog import load_wording
 from generator.house_style import resolve_style
@@ -31,7 +32,6 @@ from generator.review_notes import notes_as_json, notes_markdown, partner_misfit
 from generator.writers import fonts
 from generator.yamlio import dotted, load_yaml, write_atomic
 
-FORMATS = ("docx", "pdf")
 REVIEW_NOTES = "review-notes.md"  # for the preparer, beside the outputs; never part of the manual
 
 
@@ -45,15 +45,6 @@ class BuildResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     facts: BuildFacts | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-def parse_formats(text: str) -> tuple[str, ...]:
-    """``"docx,pdf"`` -> ``("docx", "pdf")``; unknown formats are a user error."""
-    chosen = tuple(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
-    bad = [f for f in chosen if f not in FORMATS]
-    if bad or not chosen:
-        raise UserError(f"--format: unknown format {', '.join(bad) or text!r}; use docx, pdf or docx,pdf")
-    return chosen
 
 
 def form_context(facts: BuildFacts, catalog: Catalog) -> FormContext:

@@ -343,5 +343,7 @@ def _cross_check(
 
 @lru_cache(maxsize=1)
 def default_catalog() -> Catalog:
-    """The bundled catalog, loaded once per process."""
-    return load_catalog()
+    """The bundled catalog, loaded once per process (and kept between runs, see catalog_cache)."""
+    from generator.catalog_cache import cached
+
+    return cached("bundled", load_catalog)

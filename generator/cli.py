@@ -253,11 +253,25 @@ def _sigterm_interrupts() -> None:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "build" and getattr(args, "jobs", 1) > 1:
+        # the layout workers start first, so their imports overlap with this process's
+        _start_build_workers(args)
     from generator import commands
 
     handler = getattr(commands, f"cmd_{args.command}")
     result: int = handler(args)
     return result
+
+
+def _start_build_workers(args: argparse.Namespace) -> None:
+    from generator.formats import parse_formats
+    from generator.workers import start_workers_early
+
+    try:
+        formats = parse_formats(args.format)
+    except UserError:
+        return  # the build command reports it
+    start_workers_early(args.jobs, formats)
 
 
 def command_name() -> str:

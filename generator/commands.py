@@ -316,7 +316,7 @@ def _output_folder(given: Path | None, profile: Path, suffix: str) -> Path:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build, parse_formats
-    from generator.output_writer import discard_early_workers, start_workers_early
+    from generator.workers import discard_early_workers, start_workers_early
 
     formats = parse_formats(args.format)
     out = _output_folder(args.output, args.profile, "manual")

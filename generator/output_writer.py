@@ -10,23 +10,20 @@ up, before the manual is even assembled; this process computes the change report
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import ExitStack
-from multiprocessing.connection import Connection
 from pathlib import Path
 
-from generator import lifeline
 from generator.commit import commit, recover
 from generator.document import Document
 from generator.locks import folder_lock
 from generator.manifest import Warn, warn_stderr
 from generator.outdir import safe_relative
 from generator.reuse import PreviousOutputs, copy_into, source_digests
+from generator.workers import take_workers
 from generator.writers import docx_writer, pdf_writer
 from generator.yamlio import write_atomic
 
@@ -95,96 +92,6 @@ class Staging:
         self.discard()
 
 
-class Workers:
-    """The layout worker processes of one build, started in the background.
-
-    Starting them waits for the fork server to import the writers; a thread does that
-    waiting while this process goes on reading the content and assembling the manual.
-    """
-
-    def __init__(self, jobs: int, formats: tuple[str, ...]):
-        self.jobs = jobs
-        self.formats = formats
-        self.pool: ProcessPoolExecutor | None = None
-        self._lifeline: Connection | None = None
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = threading.Thread(target=self._start, daemon=True)
-        self._thread.start()
-
-    def _start(self) -> None:
-        try:
-            context = multiprocessing.get_context("forkserver")
-            # the fork server imports the writers (python-docx, Typst, pikepdf) once and each
-            # worker is forked from it, instead of every worker importing them again
-            context.set_forkserver_preload(["generator.output_writer"])
-            # the workers end when this process ends, even if it is killed (see lifeline.py)
-            reader, self._lifeline = context.Pipe(duplex=False)
-            self.pool = ProcessPoolExecutor(
-                max_workers=self.jobs, mp_context=context, initializer=lifeline.watch, initargs=(reader, False)
-            )
-            for _ in range(self.jobs if "pdf" in self.formats else 0):
-                # loads Typst and the fonts in each worker while the manual is assembled
-                self.pool.submit(pdf_writer.warm_up)
-        except BaseException as exc:  # handed to the main thread, raised where the pool is needed
-            self._error = exc
-
-    def _join(self) -> None:
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def ready(self) -> ProcessPoolExecutor:
-        """The pool, once started; a failure to start is raised here."""
-        self._join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-        assert self.pool is not None
-        return self.pool
-
-    def close(self, failed: bool) -> None:
-        """Stop the workers: at once after a failure, else once their work is done."""
-        self._join()
-        if self.pool is not None:
-            if failed:
-                # failed or interrupted: stop the workers now rather than wait for their PDFs
-                for process in list(getattr(self.pool, "_processes", {}).values()):
-                    process.terminate()
-            self.pool.shutdown(wait=not failed, cancel_futures=True)
-            self.pool = None
-        if self._lifeline is not None:
-            self._lifeline.close()
-            self._lifeline = None
-
-
-_early: Workers | None = None
-
-
-def start_workers_early(jobs: int, formats: tuple[str, ...]) -> None:
-    """Start the workers of the next build now, before its content is read (``build`` calls this)."""
-    global _early
-    if jobs > 1 and _early is None:
-        _early = Workers(jobs, formats)
-
-
-def discard_early_workers() -> None:
-    """Stop workers started early that no build took (the build stopped before writing)."""
-    global _early
-    early, _early = _early, None
-    if early is not None:
-        early.close(failed=True)
-
-
-def _take_workers(jobs: int, formats: tuple[str, ...]) -> Workers | None:
-    global _early
-    early, _early = _early, None
-    if early is not None and early.jobs == jobs and early.formats == formats:
-        return early
-    if early is not None:
-        early.close(failed=True)
-    return Workers(jobs, formats) if jobs > 1 else None
-
-
 class DocumentWriter:
     """Writes (relative stem, document) items in every format into a staging folder.
 
@@ -195,7 +102,7 @@ class DocumentWriter:
     def __init__(self, formats: tuple[str, ...], progress: Progress, jobs: int = 1):
         self.formats = formats
         self.progress = progress
-        self.workers = _take_workers(jobs, formats)
+        self.workers = take_workers(jobs, formats)
         self.staging: Staging | None = None
         self.todo: list[tuple[str, str, Document]] = []
         self.pending: dict[str, Future[tuple[bytes, int | None]]] = {}

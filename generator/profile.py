@@ -95,7 +95,7 @@ class Hospital(_Model):
 
 
 class Emergency(_Model):
-    muster_point: Text = "Outside the main entrance of the workplace, at a safe distance, unless the site plan names another"
+    muster_point: Text = "Outside the main entrance, at a safe distance, unless the site plan names another"
     hospital: Hospital | None = None
     contacts: list[Contact] = []
     first_aiders: list[Name] = []

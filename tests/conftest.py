@@ -14,6 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "alberta-landscaping.yaml"
 sys.path.insert(0, str(ROOT))
 
+# the tests keep their compiled templates and catalog in a cache folder of their own (each
+# test process, and the commands it runs, inherit it), never in the user's
+if "SAFETY_MANUAL_CACHE" not in os.environ:
+    import tempfile
+
+    os.environ["SAFETY_MANUAL_CACHE"] = tempfile.mkdtemp(prefix="safety-manual-test-cache-")
+
 
 @pytest.fixture(scope="session")
 def catalog():

@@ -57,3 +57,34 @@ def test_a_build_with_an_unwritable_cache_still_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / "manual.docx").is_file()
     assert blocked.read_text() == ""
+
+
+def test_the_catalog_is_kept_between_runs_and_read_again_after_an_edit(tmp_path, monkeypatch):
+    from generator import catalog_cache
+
+    monkeypatch.setenv("SAFETY_MANUAL_CACHE", str(tmp_path / "cache"))
+    calls = []
+
+    def load():
+        calls.append(1)
+        return {"hazards": len(calls)}
+
+    assert catalog_cache.cached("test", load) == {"hazards": 1}
+    assert catalog_cache.cached("test", load) == {"hazards": 1}, "the second run did not use the kept catalog"
+    assert len(calls) == 1
+    # any change to the content (here: a new file in the forms folder's fingerprint) loads it again
+    real = catalog_cache._fingerprint
+    monkeypatch.setattr(catalog_cache, "_fingerprint", lambda folders: real(folders) + "-edited")
+    assert catalog_cache.cached("test", load) == {"hazards": 2}
+    assert len(list((tmp_path / "cache").rglob("test-*.pickle"))) == 1, "the stale catalog was not removed"
+
+
+def test_the_fingerprint_changes_when_a_content_file_changes(tmp_path):
+    from generator.catalog_cache import _fingerprint
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("x: 1\n")
+    first = _fingerprint([folder])
+    (folder / "a.yaml").write_text("x: 12\n")
+    assert _fingerprint([folder]) != first

