@@ -221,6 +221,9 @@ def _iso_date(text: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``safety-manual`` command."""
+    from generator.lifeline import fewer_collections
+
+    fewer_collections()
     args = _parser().parse_args(argv)
     _sigterm_interrupts()
     try:

@@ -7,6 +7,7 @@ ends with EOF and the worker exits at once instead of running on for minutes.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import threading
@@ -20,6 +21,18 @@ def _interrupt(_sig: int, _frame: Any) -> None:
     raise KeyboardInterrupt
 
 
+def fewer_collections() -> None:
+    """Run Python's cycle collector less often (in the command and in its workers).
+
+    A build allocates hundreds of thousands of small objects (document trees, content
+    records) that live until the build ends; with the default thresholds the collector
+    scans them again and again, which was a tenth of a build's time. Memory stays bounded:
+    every object is still freed, most by reference counting, and cycles at the rarer
+    collections.
+    """
+    gc.set_threshold(50_000, 20, 20)
+
+
 def watch(lifeline: Connection, builds: bool = True) -> None:
     """In a worker: exit when the parent's end of ``lifeline`` closes.
 
@@ -28,6 +41,7 @@ def watch(lifeline: Connection, builds: bool = True) -> None:
     files back if it was committing. A worker that only lays out PDFs writes nothing
     itself: it ignores Ctrl-C (its parent stops it) and SIGTERM ends it at once.
     """
+    fewer_collections()
     if builds:
         signal.signal(signal.SIGTERM, _interrupt)
     else:
