@@ -142,3 +142,26 @@ def docx_text(path: Path) -> str:
         parts += [p.text for p in section.header.paragraphs]
         parts += [p.text for p in section.footer.paragraphs]
     return "\n".join(parts)
+
+
+CASES_DIR = ROOT / "tests" / "cases"
+
+
+def case_manual(golden_manual, name: str):
+    """A golden case's (facts, document, whole text of its sections)."""
+    from generator.document import section_text
+
+    facts, document = golden_manual(CASES_DIR / name)
+    return facts, document, "\n".join(section_text(s) for s in document.sections)
+
+
+def cell_text(cell) -> str:
+    """The text of a table cell (a run of text pieces, or a plain string)."""
+    return cell if isinstance(cell, str) else "".join(getattr(r, "text", "") for r in cell)
+
+
+def section_by_key(document, key: str):
+    """The section with ``key`` (the test fails when there is none)."""
+    found = [s for s in document.all_sections() if s.key == key]
+    assert found, f"no section {key}"
+    return found[0]

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import case_manual, cell_text, section_by_key
 
 from generator.document import Callout, Table, section_text, text_of
 
@@ -30,21 +31,6 @@ NOT_COVERED = (
     "topic/contractors_visitors",
     "appendix/forms",
 )
-
-
-def _manual(golden_manual, name):
-    facts, document = golden_manual(CASES_DIR / name)
-    return facts, document, "\n".join(section_text(s) for s in document.sections)
-
-
-def _cell(cell) -> str:
-    return cell if isinstance(cell, str) else "".join(getattr(r, "text", "") for r in cell)
-
-
-def _section(document, key):
-    found = [s for s in document.all_sections() if s.key == key]
-    assert found, f"no section {key}"
-    return found[0]
 
 
 def _covered(section) -> bool:
@@ -68,7 +54,7 @@ def _company_paragraphs(document, hazard_names: set[str]):
                 continue
             if isinstance(block, Table):
                 for row in block.rows:
-                    cells = [_cell(c) for c in row]
+                    cells = [cell_text(c) for c in row]
                     if any(name in cells[-1] for name in hazard_names):
                         continue
                     yield section.key, " | ".join(cells)
@@ -83,14 +69,14 @@ def _company_paragraphs(document, hazard_names: set[str]):
 
 @pytest.mark.parametrize("case", ["ab-one-person-painter", "sk-lone-hauler"])
 def test_companies_without_crews_are_not_told_about_crews(golden_manual, case):
-    facts, document, _ = _manual(golden_manual, case)
+    facts, document, _ = case_manual(golden_manual, case)
     names = {h.name for h in facts.hazards}
     found = [(key, text) for key, text in _company_paragraphs(document, names) if CREW.search(text)]
     assert not found, found
 
 
 def test_a_one_person_company_has_no_supervisors(golden_manual):
-    facts, document, _ = _manual(golden_manual, "ab-one-person-painter")
+    facts, document, _ = case_manual(golden_manual, "ab-one-person-painter")
     names = {h.name for h in facts.hazards}
     found = [
         (key, text)
@@ -102,35 +88,35 @@ def test_a_one_person_company_has_no_supervisors(golden_manual):
 
 def test_the_check_can_see_crews_and_supervisors(golden_manual):
     """The same reading finds crew and supervisor words in a company that has them."""
-    facts, document, _ = _manual(golden_manual, "ab-landscaping")
+    facts, document, _ = case_manual(golden_manual, "ab-landscaping")
     texts = [t for _, t in _company_paragraphs(document, {h.name for h in facts.hazards})]
     assert any(CREW.search(t) for t in texts)
     assert any(re.search(r"\bsupervisors\b", t) for t in texts)
 
 
 def test_one_person_works_alone_without_group_talks(golden_manual):
-    _, document, text = _manual(golden_manual, "ab-one-person-painter")
-    communication = section_text(_section(document, "topic/communication"))
+    _, document, text = case_manual(golden_manual, "ab-one-person-painter")
+    communication = section_text(section_by_key(document, "topic/communication"))
     assert "works alone, so there is no group talk" in communication
     assert "the worker and Maria Santos" not in communication  # no worker to call the owner
     assert "reads the toolbox talk sheet" in communication
     assert "anyone who missed it" not in communication
-    first_aid = section_text(_section(document, "topic/first_aid"))
+    first_aid = section_text(section_by_key(document, "topic/first_aid"))
     assert "first aid training for the owner before field work starts" in first_aid
-    review = section_text(_section(document, "topic/management_review"))
+    review = section_text(section_by_key(document, "topic/management_review"))
     assert "at least one worker chosen" not in review
     assert "Maria Santos is the only person in the company, so the review is done alone" in review
-    calendar = section_text(_section(document, "topic/program_administration"))
+    calendar = section_text(section_by_key(document, "topic/program_administration"))
     assert "crew lead" not in calendar
 
 
 def test_lone_workers_do_the_field_assessment_on_a_call(golden_manual):
-    _, document, _ = _manual(golden_manual, "sk-lone-hauler")
-    assessment = section_text(_section(document, "topic/hazard_assessment"))
+    _, document, _ = case_manual(golden_manual, "sk-lone-hauler")
+    assessment = section_text(section_by_key(document, "topic/hazard_assessment"))
     assert "during the start-of-shift call with Darlene Fisk" in assessment
     assert "calls again when conditions change" in assessment
     assert "every worker on the crew" not in assessment
-    communication = section_text(_section(document, "topic/communication"))
+    communication = section_text(section_by_key(document, "topic/communication"))
     assert "the daily talk is a call" in communication
     assert "gathers the crew" not in communication
     assert "at the shop or by call when workers are out alone" in communication
@@ -138,50 +124,50 @@ def test_lone_workers_do_the_field_assessment_on_a_call(golden_manual):
 
 
 def test_crews_keep_their_crew_talks(golden_manual):
-    _, document, _ = _manual(golden_manual, "ab-roofing")
-    communication = section_text(_section(document, "topic/communication"))
+    _, document, _ = case_manual(golden_manual, "ab-roofing")
+    communication = section_text(section_by_key(document, "topic/communication"))
     assert "gathers the crew for a short talk" in communication
     assert "Every crew member signs the assessment" in communication
 
 
 def test_fitness_for_duty_says_what_an_unfit_owner_or_supervisor_does(golden_manual):
-    _, document, _ = _manual(golden_manual, "ab-one-person-painter")
-    fitness = section_text(_section(document, "topic/fitness_for_duty"))
+    _, document, _ = case_manual(golden_manual, "ab-one-person-painter")
+    fitness = section_text(section_by_key(document, "topic/fitness_for_duty"))
     assert "An owner who is unfit for duty must stop the work or hand it to a competent person." in fitness
     assert "When the owner is unfit for duty must" not in fitness
-    _, document, _ = _manual(golden_manual, "ab-landscaping")
-    fitness = section_text(_section(document, "topic/fitness_for_duty"))
+    _, document, _ = case_manual(golden_manual, "ab-landscaping")
+    fitness = section_text(section_by_key(document, "topic/fitness_for_duty"))
     assert "A supervisor who is unfit for duty must tell the owner and hand over the crew." in fitness
 
 
 def test_company_rules_agree_in_number(golden_manual):
-    _, document, _ = _manual(golden_manual, "ab-one-person-painter")
-    rules = section_text(_section(document, "topic/company_rules"))
+    _, document, _ = case_manual(golden_manual, "ab-one-person-painter")
+    rules = section_text(section_by_key(document, "topic/company_rules"))
     assert "The owner follows the same rules and is held to a higher standard." in rules
-    _, document, _ = _manual(golden_manual, "ab-landscaping")
-    rules = section_text(_section(document, "topic/company_rules"))
+    _, document, _ = case_manual(golden_manual, "ab-landscaping")
+    rules = section_text(section_by_key(document, "topic/company_rules"))
     assert "The owner and supervisors follow the same rules and are held to a higher standard;" in rules
 
 
 def test_one_named_supervisor_is_singular(golden_manual):
-    _, document, _ = _manual(golden_manual, "mb-plumbing-no-entry")
-    duties = section_text(_section(document, "topic/responsibilities"))
+    _, document, _ = case_manual(golden_manual, "mb-plumbing-no-entry")
+    duties = section_text(section_by_key(document, "topic/responsibilities"))
     assert "Our supervisor is Kevin Bell." in duties
-    _, document, _ = _manual(golden_manual, "ab-landscaping")
-    duties = section_text(_section(document, "topic/responsibilities"))
+    _, document, _ = case_manual(golden_manual, "ab-landscaping")
+    duties = section_text(section_by_key(document, "topic/responsibilities"))
     assert "Our supervisors are Marcus Lee and Priya Natarajan." in duties
 
 
 def test_no_representative_training_subsection_without_the_laws_training(golden_manual):
-    facts, document, _ = _manual(golden_manual, "sk-lone-hauler")
+    facts, document, _ = case_manual(golden_manual, "sk-lone-hauler")
     assert facts.jur.committee is not None and not facts.jur.committee.training  # SK sets none here
-    training = _section(document, "topic/training")
+    training = section_by_key(document, "topic/training")
     titles = [s.title for s in training.walk()]
     assert not any(t.startswith("Health and safety representative") for t in titles), titles
     assert "pays for this training and gives time off" not in section_text(training)
     # where the law sets the training, the subsection is there with it
-    _, document, _ = _manual(golden_manual, "ab-roofing")
-    training = section_text(_section(document, "topic/training"))
+    _, document, _ = case_manual(golden_manual, "ab-roofing")
+    training = section_text(section_by_key(document, "topic/training"))
     assert "Training the law requires:" in training
     assert "pays for this training and gives time off work to attend it." in training
 
@@ -189,18 +175,18 @@ def test_no_representative_training_subsection_without_the_laws_training(golden_
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_training_matrix_names_each_training_once(golden_manual, case):
     facts, document = golden_manual(case)
-    matrix = _section(document, "topic/training")
+    matrix = section_by_key(document, "topic/training")
     tables = [b for s in matrix.walk() for b in s.blocks if isinstance(b, Table)]
-    table = next(t for t in tables if _cell(t.header[0]) == "Training")
-    names = [_cell(row[0]).strip().casefold() for row in table.rows]
+    table = next(t for t in tables if cell_text(t.header[0]) == "Training")
+    names = [cell_text(row[0]).strip().casefold() for row in table.rows]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
 def test_merged_training_rows_keep_every_who_and_reason(golden_manual):
-    _, document, _ = _manual(golden_manual, "ab-one-person-painter")
-    training = _section(document, "topic/training")
+    _, document, _ = case_manual(golden_manual, "ab-one-person-painter")
+    training = section_by_key(document, "topic/training")
     table = next(b for s in training.walk() for b in s.blocks if isinstance(b, Table))
-    rows = {_cell(r[0]): [_cell(c) for c in r] for r in table.rows}
+    rows = {cell_text(r[0]): [cell_text(c) for c in r] for r in table.rows}
     whmis = rows["WHMIS"]
     assert "Workers who use or work near hazardous products" in whmis[1]
     assert "All workers handling products with crystalline silica" in whmis[1]
@@ -228,7 +214,7 @@ def test_sentences_never_run_items_together():
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_practices_print_ppe_only_with_ppe_and_items_as_sentences(golden_manual, case):
     facts, document = golden_manual(case)
-    section = _section(document, "topic/safe_work_practices")
+    section = section_by_key(document, "topic/safe_work_practices")
     practices = section_text(section)
     empty = re.search(r"^.*\bPPE\b[^:\n]*:\s*$", practices, re.MULTILINE)
     assert empty is None, empty.group(0)
@@ -285,6 +271,6 @@ def test_a_companys_own_controls_written_as_phrases_read_as_clauses(tmp_path, ca
     )
     facts = gather_facts(load_profile(profile, catalog), catalog)
     document = assemble_manual(facts, catalog)
-    practices = section_text(_section(document, "topic/safe_work_practices"))
+    practices = section_text(section_by_key(document, "topic/safe_work_practices"))
     assert "Engineering: Blade guard on the saw; Dust extraction at the blade." in practices
     assert "PPE: Safety glasses; Hearing protection." in practices

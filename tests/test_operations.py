@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import case_manual, cell_text, section_by_key
 
 from generator.document import section_text
 from generator.errors import ContentError
@@ -20,28 +21,12 @@ CASES = sorted(p.parent for p in CASES_DIR.glob("*/profile.yaml"))
 NEVER_ALONE = re.compile(r"\bnever (?:work|be|do)\w*[^.;]{0,40}\balone\b|\bbuddy\b|trained backup", re.IGNORECASE)
 
 
-def _manual(golden_manual, name):
-    facts, document = golden_manual(CASES_DIR / name)
-    return facts, document, "\n".join(section_text(s) for s in document.sections)
-
-
-def _cell(cell) -> str:
-    """The text of a table cell (a run of text pieces, or a plain string)."""
-    return cell if isinstance(cell, str) else "".join(getattr(r, "text", "") for r in cell)
-
-
-def _section(document, key):
-    found = [s for s in document.all_sections() if s.key == key]
-    assert found, f"no section {key}"
-    return found[0]
-
-
 def test_lone_workers_get_check_ins_not_a_never_alone_rule(golden_manual):
-    facts, document, text = _manual(golden_manual, "sk-lone-hauler")
+    facts, document, text = case_manual(golden_manual, "sk-lone-hauler")
     assert facts.ops.works_alone == "always"
     match = NEVER_ALONE.search(text)
     assert match is None, text[max(0, match.start() - 120) : match.end() + 60]
-    alone = section_text(_section(document, "topic/working_alone"))
+    alone = section_text(section_by_key(document, "topic/working_alone"))
     assert "Check-in schedule" in alone and "If a check-in is missed" in alone
     assert "Not done alone" not in alone
     assert "driving between sites, hauling" in alone
@@ -50,26 +35,26 @@ def test_lone_workers_get_check_ins_not_a_never_alone_rule(golden_manual):
 
 
 def test_crews_that_never_work_alone_keep_the_second_person_rule(golden_manual):
-    facts, _, text = _manual(golden_manual, "ab-roofing")
+    facts, _, text = case_manual(golden_manual, "ab-roofing")
     assert facts.ops.works_alone == "no"  # the roofing industry's default
     assert "Never work on a roof alone." in text
 
 
 def test_hired_out_electrical_work_means_a_licence_check_not_a_permit(golden_manual):
-    facts, document, text = _manual(golden_manual, "ab-renovation-hires-electrical")
+    facts, document, text = case_manual(golden_manual, "ab-renovation-hires-electrical")
     assert "electrical" in facts.ops.hires_out
     assert not re.search(r"energi[sz]ed work permit", text, re.IGNORECASE)
     assert "live-dead-live" not in text.lower()
-    procedures = [s.title for s in _section(document, "topic/safe_job_procedures").walk()]
+    procedures = [s.title for s in section_by_key(document, "topic/safe_job_procedures").walk()]
     assert "Hiring a licensed electrician and checking the licence" in procedures
     assert "check the licence before the work starts" in text
     # the same hazard, done by the company's own electricians, keeps its permit rule
-    _, _, electricians = _manual(golden_manual, "bc-electrical")
+    _, _, electricians = case_manual(golden_manual, "bc-electrical")
     assert "energized work permit" in electricians
 
 
 def test_no_confined_space_entry_means_a_no_entry_rule(golden_manual):
-    facts, document, text = _manual(golden_manual, "mb-plumbing-no-entry")
+    facts, document, text = case_manual(golden_manual, "mb-plumbing-no-entry")
     assert "confined_space" in facts.ops.hires_out
     for banned in (
         "rescue team",
@@ -79,23 +64,23 @@ def test_no_confined_space_entry_means_a_no_entry_rule(golden_manual):
         "without a permit",
     ):
         assert banned.lower() not in text.lower(), banned
-    practices = _section(document, "topic/safe_work_practices")
+    practices = section_by_key(document, "topic/safe_work_practices")
     no_entry = next(s for s in practices.walk() if s.title == "Confined spaces (no entry)")
     assert "No worker of ours enters a confined space" in section_text(no_entry)
     # a company that does enter keeps its permit and rescue program
-    _, _, enters = _manual(golden_manual, "bc-electrical")
+    _, _, enters = case_manual(golden_manual, "bc-electrical")
     assert "entry permit" in enters and "rescue team" in enters
 
 
 def test_tank_trucks_get_no_flatdeck_load_securement(golden_manual):
-    facts, _, text = _manual(golden_manual, "sk-lone-hauler")
+    facts, _, text = case_manual(golden_manual, "sk-lone-hauler")
     assert "flatdeck" not in facts.ops.vehicles
     assert "Securing a load on a flatdeck trailer" not in text
     assert "Daily trip inspection and hours check before dispatch" in text
 
 
 def test_profiles_without_answers_take_the_industry_defaults(golden_manual, catalog):
-    facts, _, _ = _manual(golden_manual, "on-renovation")
+    facts, _, _ = case_manual(golden_manual, "on-renovation")
     assert facts.profile.operations.works_alone is None  # the file has no operations block
     defaults = catalog.industries["renovation"].operations
     assert list(facts.ops.hires_out) == defaults["hires_out"]
@@ -103,10 +88,10 @@ def test_profiles_without_answers_take_the_industry_defaults(golden_manual, cata
 
 
 def test_a_one_person_company_has_no_crew_to_lead(golden_manual):
-    facts, document, text = _manual(golden_manual, "ab-one-person-painter")
+    facts, document, text = case_manual(golden_manual, "ab-one-person-painter")
     assert facts.ops.crews == "owner_only" and facts.ops.works_alone == "always"
     assert "committee meets" not in text
-    alone = section_text(_section(document, "topic/working_alone"))
+    alone = section_text(section_by_key(document, "topic/working_alone"))
     assert "a family member, a client or a check-in service" in alone
     match = NEVER_ALONE.search(text)
     assert match is None, text[max(0, match.start() - 120) : match.end() + 60]
@@ -115,7 +100,7 @@ def test_a_one_person_company_has_no_crew_to_lead(golden_manual):
     # the company's own duties never speak of supervisors it does not have (the Act's list
     # of duty holders, a contractor's staff and the auditor's own words are not its duties)
     for key in OWN_DUTIES:
-        own = _own_text(_section(document, key))
+        own = _own_text(section_by_key(document, key))
         assert not re.search(r"\bsupervisors\b", own, re.IGNORECASE), (key, own[:2000])
 
 
@@ -158,7 +143,7 @@ def _own_text(section) -> str:
 # ------------------------------------------------------------------------------ risk
 def test_the_same_hazard_done_differently_is_rated_differently(golden_manual):
     def rating(case):
-        facts, _, _ = _manual(golden_manual, case)
+        facts, _, _ = case_manual(golden_manual, case)
         hazard = next(h for h in facts.hazards if h.id == "electrical_work")
         return hazard.risk.severity * hazard.risk.likelihood
 
@@ -180,11 +165,11 @@ def test_residual_risk_is_rated_never_above_initial_and_ranked(golden_manual, ca
     assert len(scores) > 1, "every hazard has the same rating"
     register = [s for s in document.all_sections() if s.key == "appendix/hazard_register"][0]
     table = next(b for b in register.blocks if hasattr(b, "rows"))
-    names = [_cell(row[0]) for row in table.rows]
+    names = [cell_text(row[0]) for row in table.rows]
     initial = {h.name: h.risk.severity * h.risk.likelihood for h in facts.hazards}
     ranked = [initial[n] for n in names]
     assert ranked == sorted(ranked, reverse=True), names
-    assert "Risk with controls" in [_cell(c) for c in table.header]
+    assert "Risk with controls" in [cell_text(c) for c in table.header]
 
 
 # ------------------------------------------------------------------------ the data
@@ -224,13 +209,13 @@ def _calendar(document):
     found = [s for s in document.all_sections() if s.title == "Program calendar"]
     assert len(found) == 1, "the calendar is printed once"
     table = next(b for b in found[0].blocks if hasattr(b, "rows"))
-    return {_cell(row[0]): _cell(row[1]) for row in table.rows}
+    return {cell_text(row[0]): cell_text(row[1]) for row in table.rows}
 
 
 def test_commitments_are_sized_to_the_company(golden_manual):
-    _, small, small_text = _manual(golden_manual, "sk-lone-hauler")  # 5 workers
-    _, bigger, _ = _manual(golden_manual, "bc-electrical")  # 15 workers
-    _, alone, alone_text = _manual(golden_manual, "ab-one-person-painter")
+    _, small, small_text = case_manual(golden_manual, "sk-lone-hauler")  # 5 workers
+    _, bigger, _ = case_manual(golden_manual, "bc-electrical")  # 15 workers
+    _, alone, alone_text = case_manual(golden_manual, "ab-one-person-painter")
     assert _calendar(small)["Toolbox talk"].startswith("Every two weeks")
     assert _calendar(bigger)["Toolbox talk"].startswith("Weekly")
     assert _calendar(small)["General safety meeting"].startswith("Every three months")
