@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.catalog import Catalog
+from generator.content_models import SECTORS
 from generator.profile import Operations, Profile
 
 # every flag a hazard variant or a calendar rule may name (a closed vocabulary, checked at load)
 FLAG_PREFIXES = ("alone:", "crews:", "owner:", "hires:", "does:", "vehicle:", "access:", "at:", "travel:")
 FLAGS = frozenset({"alone", "alone_always", "one_person", "owner_supervises", "long_shifts", "has_supervisors"})
+FLAGS |= {f"sector:{s}" for s in SECTORS}  # the industry's sector, e.g. a renovator in homes is construction
 TRADES = ("electrical", "gas", "asbestos_abatement", "confined_space", "crane_lifts")
 
 
@@ -35,11 +37,12 @@ class Ops:
     shift_hours: int
     travel: str
     workers: int
+    sector: str = "general"
 
     @property
     def flags(self) -> frozenset[str]:
         """The facts hazard variants and calendar rules test, e.g. ``hires:electrical``."""
-        flags = {f"crews:{self.crews}", f"access:{self.access}", f"travel:{self.travel}"}
+        flags = {f"crews:{self.crews}", f"access:{self.access}", f"travel:{self.travel}", f"sector:{self.sector}"}
         if self.works_alone != "no":
             flags.add("alone")
             flags.update(f"alone:{w}" for w in self.alone_when)
@@ -73,6 +76,7 @@ class Ops:
             "locations": list(self.locations),
             "shift_hours": self.shift_hours,
             "travel": self.travel,
+            "sector": self.sector,
             "flags": sorted(self.flags),
         }
 
@@ -125,4 +129,5 @@ def resolve_operations(profile: Profile, catalog: Catalog) -> Ops:
         shift_hours=ops.shift_hours or 10,
         travel=ops.travel or "local",
         workers=workers,
+        sector=industry.sector,
     )
