@@ -102,7 +102,8 @@ def test_the_minimum_binds_only_where_it_applies():
     rows = {r["id"]: r["frequency"] for r in program_calendar(frozenset(), 3, {}, "NB")}
     assert rows["inspection"].startswith("Monthly, the whole workplace")
     rows = {r["id"]: r["frequency"] for r in program_calendar(frozenset(), 3, {}, "AB")}
-    assert rows["inspection"] == _activity("inspection").rules[0].frequency
+    small = next(r for r in _activity("inspection").rules if r.when == ["workers_le_5"])
+    assert rows["inspection"] == small.frequency
 
 
 def _refused(tmp_path, change) -> list[str]:
