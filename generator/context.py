@@ -167,6 +167,19 @@ def _team(flags: frozenset[str]) -> dict[str, str]:
     return {"mode": "crew", "the": "the crew", "every": "every crew", "vehicle": "crew vehicle"}
 
 
+def _places(facts: BuildFacts) -> str:
+    """Where the company works, from its answers, in the words of manual_templates/wording.yaml."""
+    from generator.templating import join_and
+    from generator.wording import load_manual_wording
+
+    words = load_manual_wording().places.model_dump()
+    ops = facts.ops
+    chosen = [key for key in words if key != "vehicles" and ops is not None and key in ops.locations]
+    if ops is not None and ops.vehicles:
+        chosen.append("vehicles")
+    return join_and(words[key] for key in chosen)
+
+
 def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
     """The context every manual template renders with."""
     profile = facts.profile
@@ -251,6 +264,8 @@ def build_context(facts: BuildFacts, catalog: Catalog) -> dict[str, Any]:
         "sv": _supervision(flags),
         # who works together: the owner alone, each worker alone, or crews (see _team)
         "team": _team(flags),
+        # where the company works, as a phrase ("in our shop and yard, on every job site and ...")
+        "places": _places(facts),
         "cal": {row["id"]: row for row in calendar},
         "cite": cite,
         "cites": cites,

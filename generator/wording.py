@@ -40,6 +40,15 @@ class CustomHazardWording(Strict):
     questions: list[str]  # $hazard
 
 
+class PlaceWording(Strict):
+    own_shop: str
+    client_sites: str
+    oil_gas_leases: str
+    homes: str
+    public_roads: str
+    vehicles: str
+
+
 class ManualWording(Strict):
     """The words printed around the manual's text."""
 
@@ -48,6 +57,7 @@ class ManualWording(Strict):
     auditor_box: AuditorBox
     company_text: str  # $company
     custom_hazard: CustomHazardWording
+    places: PlaceWording
 
 
 @lru_cache(maxsize=4)

@@ -126,3 +126,19 @@ def test_only_construction_in_homes_tells_the_cases_apart(golden_manual):
 def test_sector_flags_are_a_closed_vocabulary():
     assert known_flag("sector:construction") and known_flag("!sector:general")
     assert not known_flag("sector:home_care")
+
+
+def test_the_rules_apply_where_the_company_works(golden_manual):
+    from conftest import case_manual, section_by_key
+
+    from generator.document import section_text
+
+    _, document, _ = case_manual(golden_manual, "sk-lone-hauler")
+    rules = section_text(section_by_key(document, "topic/company_rules"))
+    assert (
+        "They apply in our shop and yard, on every lease site, on the road and in company vehicles, and anywhere"
+        in rules
+    )
+    _, document, _ = case_manual(golden_manual, "ab-one-person-painter")
+    rules = section_text(section_by_key(document, "topic/company_rules"))
+    assert "They apply on every job site, in clients' homes and in company vehicles, and anywhere" in rules
