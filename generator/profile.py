@@ -129,7 +129,7 @@ class DocumentInfo(_Model):
 class CustomProcedure(_Model):
     """A safe job procedure of the company's own: the task and its steps, in order."""
 
-    title: RequiredName = Field(description="The task, e.g. \"Transferring a client from bed to chair\".")
+    title: RequiredName = Field(description='The task, e.g. "Transferring a client from bed to chair".')
     steps: list[Annotated[Text, Field(min_length=1)]] = Field(
         min_length=3, description="The steps in the order they are done, one action per step (at least 3)."
     )
@@ -149,7 +149,7 @@ class CustomHazard(_Model):
     safe_work_practice: list[Text] = Field(min_length=1)
     training: list[Text] = []
     training_refresh: Text | None = Field(
-        None, description="How long the training stays valid, e.g. \"Every 3 years\"; printed in the training matrix."
+        None, description='How long the training stays valid, e.g. "Every 3 years"; printed in the training matrix.'
     )
     inspection_items: list[Text] = Field(min_length=1)
     inspection_frequency: Text = "Before each use"
