@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.advisor import pack_for
 from generator.catalog import Catalog
-from generator.content_models import Controls, Hazard, Inspection, Risk, ToolboxTalk, TrainingItem
+from generator.content_models import Controls, Hazard, Inspection, Procedure, Risk, ToolboxTalk, TrainingItem
 from generator.context import BuildFacts, apply_terms, build_context, committee_kind
 from generator.document import Block, Callout, Cover, Document, Section, bullets, para
 from generator.errors import UserError
@@ -67,6 +67,7 @@ def gather_facts(profile: Profile, catalog: Catalog, today: dt.date | None = Non
         industry_name=catalog.industries[profile.company.industry].name,
         records=records,
         ops=ops,
+        risk_matrix=catalog.risk_matrix,
     )
 
 
@@ -87,8 +88,14 @@ def custom_hazard(custom: CustomHazard) -> Hazard:
         controls=Controls(**custom.controls),
         ppe=list(custom.ppe),
         safe_work_practice=practice,
-        safe_job_procedure=None,
-        training=[TrainingItem(name=t, who=words.training_who) for t in custom.training],
+        safe_job_procedure=(
+            Procedure.model_construct(title=sjp.title, steps=list(sjp.steps))
+            if (sjp := custom.safe_job_procedure)
+            else None
+        ),
+        training=[
+            TrainingItem(name=t, who=words.training_who, refresh=custom.training_refresh) for t in custom.training
+        ],
         inspection=Inspection.model_construct(
             frequency=custom.inspection_frequency, items=list(custom.inspection_items)
         ),

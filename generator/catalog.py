@@ -120,7 +120,7 @@ def load_catalog(root: Path | None = None, extra_pack_dirs: tuple[Path, ...] = (
     from generator.variants import variant_problems
 
     for hazard in hazards.values():
-        problems += variant_problems(hazard)
+        problems += variant_problems(hazard, set(hazards))
     from generator.forms_catalog import form_ids, load_wording
 
     registry, found = load_records(

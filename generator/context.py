@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.calendar import program_calendar
 from generator.catalog import TOKEN, Catalog
-from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, Terms
+from generator.content_models import Hazard, Jurisdiction, LegalDuty, Pack, RiskMatrix, Terms
 from generator.forms_catalog import FormDef
 from generator.profile import Profile
 from generator.records import RecordDef
@@ -39,6 +39,7 @@ class BuildFacts:
     industry_name: str = ""  # as the industry list names it
     records: tuple[RecordDef, ...] = ()  # the registry's records that apply to this build
     ops: Ops | None = None  # how the company works (generator/operations.py)
+    risk_matrix: RiskMatrix | None = None  # the bands the hazards are rated in (generator/risk.py)
 
     @property
     def title(self) -> str:

@@ -63,6 +63,23 @@ def _joined(items: list[str]) -> str:
     return "; ".join(item.rstrip(" .;") for item in items)
 
 
+# F-03's "key controls to confirm": what a worker can check on the day, from the safe work practice
+KEY_PRACTICES = 2
+SHORT_PRACTICE = 120  # characters; longer rules are left to the practice itself when shorter ones exist
+
+
+def key_practices(practice: list[str]) -> list[str]:
+    """The first few short rules of a safe work practice, in its order, for a one-cell checklist.
+
+    Never the hazard's engineering controls: those are purchases and installations the
+    company makes once, not something a worker confirms before the task.
+    """
+    short = [p for p in practice if len(p) <= SHORT_PRACTICE][:KEY_PRACTICES]
+    rest = [p for p in practice if p not in short]
+    chosen = set(short + rest[: KEY_PRACTICES - len(short)])
+    return [p for p in practice if p in chosen]
+
+
 def _form_document(
     body: Section, ctx: FormContext, subject: str, keywords: tuple[str, ...], header_note: str, landscape: bool = False
 ) -> Document:
@@ -249,7 +266,7 @@ class _Builder:
         header = tuple(plain(c) for c in self.ctx.wording.hazard_checklist)
         rows: list[tuple[Cell, ...]] = []
         for h in self.ctx.hazards:
-            key_controls = (h.controls.engineering + h.controls.administrative)[:2] + h.ppe[:1]
+            key_controls = key_practices(h.safe_work_practice) + h.ppe[:1]
             rows.append(
                 (
                     Field(self.name("present"), "checkbox"),

@@ -16,7 +16,9 @@ from generator.content_models import SECTORS
 from generator.profile import Operations, Profile
 
 # every flag a hazard variant or a calendar rule may name (a closed vocabulary, checked at load)
-FLAG_PREFIXES = ("alone:", "crews:", "owner:", "hires:", "does:", "vehicle:", "access:", "at:", "travel:")
+# ``has:<hazard id>``: the hazard is in the company's assessment, so one hazard's text can
+# refer to another's (machine guarding points at the lockout procedure instead of repeating it)
+FLAG_PREFIXES = ("alone:", "crews:", "owner:", "hires:", "does:", "vehicle:", "access:", "at:", "travel:", "has:")
 FLAGS = frozenset({"alone", "alone_always", "one_person", "owner_supervises", "long_shifts", "has_supervisors"})
 FLAGS |= {f"sector:{s}" for s in SECTORS}  # the industry's sector, e.g. a renovator in homes is construction
 TRADES = ("electrical", "gas", "asbestos_abatement", "confined_space", "crane_lifts")
@@ -38,6 +40,7 @@ class Ops:
     travel: str
     workers: int
     sector: str = "general"
+    hazards: tuple[str, ...] = ()  # the ids of the hazards the company chose, its own included
 
     @property
     def flags(self) -> frozenset[str]:
@@ -61,6 +64,7 @@ class Ops:
         flags.update(f"does:{t}" for t in TRADES if t not in self.hires_out)
         flags.update(f"vehicle:{v}" for v in self.vehicles)
         flags.update(f"at:{x}" for x in self.locations)
+        flags.update(f"has:{h}" for h in self.hazards)
         return frozenset(flags)
 
     def as_context(self) -> dict[str, Any]:
@@ -130,4 +134,5 @@ def resolve_operations(profile: Profile, catalog: Catalog) -> Ops:
         travel=ops.travel or "local",
         workers=workers,
         sector=industry.sector,
+        hazards=(*profile.hazards, *(c.id for c in profile.custom.hazards)),
     )

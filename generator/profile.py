@@ -126,6 +126,15 @@ class DocumentInfo(_Model):
     history: list[RevisionEntry] = Field([], description="Revision history, oldest first; `update` adds to it.")
 
 
+class CustomProcedure(_Model):
+    """A safe job procedure of the company's own: the task and its steps, in order."""
+
+    title: RequiredName = Field(description='The task, e.g. "Transferring a client from bed to chair".')
+    steps: list[Annotated[Text, Field(min_length=1)]] = Field(
+        min_length=3, description="The steps in the order they are done, one action per step (at least 3)."
+    )
+
+
 class CustomHazard(_Model):
     """A hazard of the company's own, with its own controls, kept across every update."""
 
@@ -139,8 +148,18 @@ class CustomHazard(_Model):
     ppe: list[Text] = []
     safe_work_practice: list[Text] = Field(min_length=1)
     training: list[Text] = []
+    training_refresh: Text | None = Field(
+        None, description='How long the training stays valid, e.g. "Every 3 years"; printed in the training matrix.'
+    )
     inspection_items: list[Text] = Field(min_length=1)
     inspection_frequency: Text = "Before each use"
+    safe_job_procedure: CustomProcedure | None = Field(
+        None,
+        description=(
+            "Optional step-by-step procedure for the task, printed in the safe job procedures section. "
+            "A task rated High or Critical needs one; without it the review notes list the hazard."
+        ),
+    )
 
 
 class Custom(_Model):

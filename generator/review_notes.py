@@ -17,6 +17,8 @@ from generator.calendar import applicable_minimums
 from generator.content_models import AuditYear, Pack, PassMarks
 from generator.context import BuildFacts, applicable_duties
 
+# the risk bands in which the manual commits to a written safe job procedure (safe_job_procedures.md)
+PROCEDURE_BANDS = ("High", "Critical")
 DEFAULT_CHECK = "Confirm against the official text (statute, regulation or the body's own page)."
 
 
@@ -103,6 +105,40 @@ def partner_misfit(facts: BuildFacts) -> ReviewNote | None:
     )
 
 
+def missing_procedures(facts: BuildFacts) -> list[ReviewNote]:
+    """A note for each of the company's own hazards rated High or Critical without a safe job procedure.
+
+    The manual commits to a written procedure for every task its hazard assessment rates High
+    or Critical; the library's hazards bring one, a company's own hazard only if the profile
+    gives it (``custom.hazards[].safe_job_procedure``).
+    """
+    matrix = facts.risk_matrix
+    if matrix is None:
+        return []
+    own = {c.id for c in facts.profile.custom.hazards if c.safe_job_procedure is None}
+    notes = []
+    for hazard in facts.hazards:
+        if hazard.id not in own or hazard.safe_job_procedure is not None:
+            continue
+        score = hazard.risk.severity * hazard.risk.likelihood
+        band = matrix.band(score).name
+        if band not in PROCEDURE_BANDS:
+            continue
+        notes.append(
+            ReviewNote(
+                where="Safe job procedures",
+                fact=f"{hazard.name}: rated {score} {band}, with no safe job procedure",
+                source="profile: custom.hazards",
+                check=(
+                    f"The manual requires a written procedure for a task rated {band}. Write the steps with "
+                    f"the workers who do the task and add them to the profile as "
+                    f"custom.hazards[{hazard.id}].safe_job_procedure (title and steps), then rebuild."
+                ),
+            )
+        )
+    return notes
+
+
 def review_notes(facts: BuildFacts) -> list[ReviewNote]:
     """Every unverified fact this build uses, in the order the manual uses them."""
     jur, pack, province = facts.jur, facts.pack, facts.jur.id
@@ -130,6 +166,7 @@ def review_notes(facts: BuildFacts) -> list[ReviewNote]:
     for hazard in facts.hazards:
         for citation in hazard.legislation.get(province, []):
             _unverified(citation, f"Hazard: {hazard.name}", notes)
+    notes += missing_procedures(facts)
     _unverified(jur.rebate, "Certification plan (incentives)", notes)
     flags = facts.ops.flags if facts.ops else frozenset()
     for activity, minimum in applicable_minimums(flags, facts.profile.company.workers, province, pack.id):

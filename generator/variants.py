@@ -7,6 +7,7 @@ energized-work permit, and a lone driver gets a check-in rather than "never alon
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from generator.content_models import Hazard, Variant
@@ -62,8 +63,11 @@ def apply_variants(hazard: Hazard, flags: frozenset[str]) -> Hazard:
     return Hazard.model_validate(data)
 
 
-def variant_problems(hazard: Hazard) -> list[Problem]:
-    """Each variant on its own must name known flags, known fields and text that exists."""
+def variant_problems(hazard: Hazard, hazard_ids: Collection[str] | None = None) -> list[Problem]:
+    """Each variant on its own must name known flags, known fields and text that exists.
+
+    With ``hazard_ids`` (the library's), a ``has:`` flag must also name a hazard there.
+    """
     where = f"manual_templates/hazards/{hazard.id}.yaml"
     problems = []
     data = hazard.model_dump()
@@ -72,6 +76,10 @@ def variant_problems(hazard: Hazard) -> list[Problem]:
         for flag in variant.when:
             if not known_flag(flag):
                 problems.append(Problem(where, None, f"{key}.when", f"unknown flag {flag!r}"))
+            elif hazard_ids is not None and flag.removeprefix("!").startswith("has:"):
+                other = flag.removeprefix("!").removeprefix("has:")
+                if other not in hazard_ids or other == hazard.id:
+                    problems.append(Problem(where, None, f"{key}.when", f"{flag!r} names no other hazard"))
         for name in variant.set:
             if name in FIXED or name not in Hazard.model_fields:
                 problems.append(Problem(where, None, f"{key}.set", f"cannot set {name!r}"))

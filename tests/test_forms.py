@@ -207,3 +207,37 @@ def test_forms_command_only(tmp_path):
     proc = run_cli("forms", str(EXAMPLE), "-o", str(tmp_path / "g"), "--only", "flah")
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: --only: unknown form 'flah': did you mean 'flha'?")
+
+
+def _checklist_rows(catalog, case: str) -> dict[str, str]:
+    """F-03's hazard checklist for a golden case: hazard name -> its "key controls" cell."""
+    from conftest import cell_text
+
+    profile = load_profile(Path(__file__).parent / "cases" / case / "profile.yaml", catalog)
+    facts = gather_facts(profile, catalog)
+    ((_, document),) = form_documents(facts, catalog, ("flha",))
+    tables = [b for s in document.all_sections() for b in s.blocks if isinstance(b, Table)]
+    (checklist,) = [t for t in tables if "Key controls to confirm" in [cell_text(c) for c in t.header]]
+    # the two blank rows at the end are fields for a hazard the worker adds
+    return {cell_text(row[1]): cell_text(row[2]) for row in checklist.rows if not isinstance(row[1], Field)}
+
+
+def test_flha_key_controls_are_what_a_worker_checks_on_the_day(catalog):
+    """F-03 asks the worker to confirm the safe work practice, not the company's purchases."""
+    rows = _checklist_rows(catalog, "ab-trucking")
+    profile = load_profile(Path(__file__).parent / "cases" / "ab-trucking" / "profile.yaml", catalog)
+    facts = gather_facts(profile, catalog)
+    assert set(rows) == {h.name for h in facts.hazards}
+    cold = next(h for h in facts.hazards if h.id == "cold_stress")
+    cell = rows[cold.name]
+    for engineering in cold.controls.engineering:
+        assert engineering.rstrip(" .;") not in cell
+    assert "heated shelters" not in cell.lower()
+    for h in facts.hazards:
+        cell = rows[h.name]
+        rules = [p for p in h.safe_work_practice if p.rstrip(" .;") in cell]
+        assert 1 <= len(rules) <= 3, (h.id, cell)
+        assert not [c for c in h.controls.engineering if c.rstrip(" .;") in cell], (h.id, cell)
+        if h.ppe:
+            assert cell.endswith(h.ppe[0].rstrip(" .;")), (h.id, cell)
+        assert len(cell) <= 400, (h.id, len(cell))

@@ -239,3 +239,28 @@ def test_the_calendar_data_is_checked(tmp_path):
     with pytest.raises(ContentError) as info:
         load_calendar(root)
     assert [p.message for p in info.value.problems] == ["unknown flag 'one_persn'"]
+
+
+def test_a_hazard_presence_flag_must_name_another_hazard(catalog):
+    from generator.variants import variant_problems
+
+    base = catalog.hazards["machine_guarding"]
+    ids = set(catalog.hazards)
+    assert variant_problems(base, ids) == []
+    hazard = type(base).model_validate(
+        dict(base.model_dump(), variants=[{"when": ["has:lockout_tagou"]}, {"when": ["!has:machine_guarding"]}])
+    )
+    assert [str(p) for p in variant_problems(hazard, ids)] == [
+        "manual_templates/hazards/machine_guarding.yaml: variants.0.when: 'has:lockout_tagou' names no other hazard",
+        "manual_templates/hazards/machine_guarding.yaml: variants.1.when: '!has:machine_guarding' names no other hazard",
+    ]
+
+
+def test_the_chosen_hazards_are_flags(catalog):
+    from generator.assemble import gather_facts
+    from generator.profile import profile_from_text
+
+    text = (Path(__file__).parent / "cases" / "bc-electrical" / "profile.yaml").read_text()
+    facts = gather_facts(profile_from_text(text, catalog), catalog)
+    assert facts.ops is not None
+    assert {f"has:{h.id}" for h in facts.hazards} == {f for f in facts.ops.flags if f.startswith("has:")}

@@ -35,6 +35,7 @@ PROCEDURES = {
     "the fall protection and rescue procedure": ("site", ""),
     "the equipment-specific lockout procedure": ("site", ""),
     "the written lockout procedure": ("site", ""),
+    "the written procedure": ("site", ""),  # a machine's safe operating procedure, posted at it
 }
 NAMED = re.compile(r"\bthe ((?:[a-z\-]+ ){0,4}?)procedure\b")
 GENERIC = {"the procedure", "the calls and knows this procedure", "the supervisor if the procedure",
@@ -111,3 +112,51 @@ def test_no_words_run_together_after_punctuation(manual):
     _, _, text, _ = manual
     glued = re.findall(r".{20}[a-z][,;][A-Za-z].{10}", text)
     assert not glued, glued[:5]
+
+
+def _with_hazards(catalog, case: str, extra: str):
+    """A golden case's manual with more hazards chosen: the (facts, document, text, titles) above."""
+    from generator.assemble import assemble_manual, gather_facts
+    from generator.profile import profile_from_text
+
+    text = (Path(__file__).parent / "cases" / case / "profile.yaml").read_text()
+    changed = re.sub(r"^hazards: \[", f"hazards: [{extra}, ", text, count=1, flags=re.MULTILINE)
+    assert changed != text
+    facts = gather_facts(profile_from_text(changed, catalog), catalog)
+    document = assemble_manual(facts, catalog)
+    whole = "\n".join(section_text(s) for s in document.sections)
+    return facts, document, whole, {s.title.lower() for s in document.all_sections()}
+
+
+def _procedures(document) -> dict[str, str]:
+    """The safe job procedures section: each procedure's title -> its text."""
+    section = next(s for s in document.all_sections() if s.key == "topic/safe_job_procedures")
+    return {s.title: section_text(s) for s in section.walk() if s is not section}
+
+
+def test_machine_guarding_refers_to_the_one_lockout_procedure(catalog):
+    """With lockout chosen too, the manual gives one list of lockout steps, and guarding points at it."""
+    both = _with_hazards(catalog, "bc-electrical", "machine_guarding")
+    _, document, text, _ = both
+    lockout = catalog.hazards["lockout_tagout"].safe_job_procedure
+    procedures = _procedures(document)
+    assert lockout.title in procedures
+    guarding = procedures["Clearing a jam, cleaning or adjusting a machine"]
+    assert f'see "{lockout.title}" in the safe job procedures section' in guarding
+    # the full lockout steps are printed once, and guarding's own lockout list is gone
+    assert text.count(lockout.steps[3]) == 1
+    for step in catalog.hazards["machine_guarding"].safe_job_procedure.steps:
+        if "lock" in step.lower() or "energy" in step.lower():
+            assert step not in text, step
+    assert "Locking out a machine to clear a jam" not in text
+    test_every_safe_job_procedure_named_is_in_the_manual(both)
+    test_every_named_procedure_resolves(both)
+    test_every_section_named_is_in_the_manual(both)
+
+
+def test_machine_guarding_alone_keeps_its_own_lockout_steps(catalog):
+    facts, document, text, _ = _with_hazards(catalog, "ab-roofing", "machine_guarding")
+    assert "lockout_tagout" not in {h.id for h in facts.hazards}
+    own = catalog.hazards["machine_guarding"].safe_job_procedure
+    assert own.title in _procedures(document)
+    assert "Put your own personal lock and a tag with your name on each isolation point" in text
