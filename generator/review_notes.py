@@ -211,8 +211,10 @@ def notes_markdown(notes: list[ReviewNote], facts: BuildFacts) -> str:
         f"# Review notes for {company}, revision {facts.revision}",
         "",
         "For the person preparing this manual, not for the client. The manual states only what",
-        "it can stand behind; the facts below are used in it but were not verified against an",
-        "official source. Check each one before the owner signs the manual.",
+        "it can stand behind; below are the facts it uses that were not verified against an",
+        "official source, and anything the profile still lacks (a partner that does not serve",
+        "the industry, a high-risk task without its procedure). Check each one before the owner",
+        "signs the manual.",
         "",
     ]
     if not notes:
