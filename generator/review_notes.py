@@ -98,7 +98,8 @@ def partner_misfit(facts: BuildFacts) -> ReviewNote | None:
         fact=f"{pack.partner.name} ({pack.partner.short}) certifies {served} employers",
         source=pack.sources[0] if pack.sources else "pack data",
         check=(
-            f"The company's industry ({facts.industry_name or industry}) is not one {pack.partner.short} serves. "
+            f"The company's industry{'' if industry == 'other' else f' ({facts.industry_name or industry})'} "
+            f"is not one {pack.partner.short} serves. "
             f"Ask {board} which certifying partner covers it, and rebuild with that partner's pack "
             "(`safety-manual stream` lists the bundled partners), before the owner registers."
         ),

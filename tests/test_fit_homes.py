@@ -142,3 +142,17 @@ def test_the_rules_apply_where_the_company_works(golden_manual):
     _, document, _ = case_manual(golden_manual, "ab-one-person-painter")
     rules = section_text(section_by_key(document, "topic/company_rules"))
     assert "They apply on every job site, in clients' homes and in company vehicles, and anywhere" in rules
+
+
+def test_the_home_care_industry_gets_the_home_text_from_its_defaults(catalog):
+    """A profile that names the industry and answers none of the operations questions."""
+    text = _home_care_profile().replace("Prairie Green Landscaping Ltd.", "Riverbend Home Support Ltd.")
+    text = re.sub(r"industry: \w+", "industry: home_care", text)
+    text = re.sub(r"hazards: \[.*\]", f"hazards: [{', '.join(HAZARDS)}]", text)
+    text = re.sub(r"(?m)^operations:\n(?:[ \t].*\n?)*", "", text)
+    assert "operations:" not in text
+    facts = gather_facts(profile_from_text(text, catalog), catalog)
+    assert facts.ops.locations == ("homes",) and not facts.ops.vehicles
+    body = "\n".join(section_text(s) for s in assemble_manual(facts, catalog).sections)
+    assert "Visiting a client's home alone" in body and "Helping a client move or transfer" in body
+    assert not re.search(r"\btill\b|robber|shingles|hard hat liner", body, re.IGNORECASE)
