@@ -20,7 +20,7 @@ from generator.context import BuildFacts, applicable_duties
 from generator.document import Document
 from generator.errors import UserError
 from generator.faults import checkpoint
-from generator.formats import FORMATS, parse_formats  # noqa: F401 (parse_formats: imported from here too)
+from generator.formats import FORMATS
 from generator.forms_build import FormContext, build_form, build_handout
 from generator.forms_catalog import load_wording
 from generator.house_style import resolve_style

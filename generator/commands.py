@@ -254,7 +254,8 @@ def _revise_and_build(
     """Raise the revision and rebuild; the profile is saved only with a successful build."""
     import datetime as dt
 
-    from generator.build import build_profile, parse_formats
+    from generator.build import build_profile
+    from generator.formats import parse_formats
     from generator.profile import profile_text
     from generator.updating import next_revision
 
@@ -315,8 +316,9 @@ def _output_folder(given: Path | None, profile: Path, suffix: str) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from generator.build import build, parse_formats
-    from generator.workers import discard_early_workers, start_workers_early
+    from generator.build import build
+    from generator.formats import parse_formats
+    from generator.workers import discard_early_workers
 
     formats = parse_formats(args.format)
     out = _output_folder(args.output, args.profile, "manual")
@@ -324,8 +326,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     with console.status("Building the manual...") as status:
         if args.jobs < 1:
             raise UserError(f"--jobs: must be at least 1 (got {args.jobs})")
-        # the layout workers start while the content and the profile are read
-        start_workers_early(args.jobs, formats)
+        # the command line started the layout workers before importing this module (cli.py);
+        # a build that stops before writing stops them
         try:
             result = build(
                 args.profile,
@@ -363,7 +365,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from generator.batch import BatchInterrupted, BatchRow, find_profiles, run_batch
-    from generator.build import parse_formats
+    from generator.formats import parse_formats
 
     formats = parse_formats(args.format)
     if args.jobs < 1:
@@ -456,7 +458,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_forms(args: argparse.Namespace) -> int:
     from generator.assemble import gather_facts
-    from generator.build import form_documents, parse_formats
+    from generator.build import form_documents
+    from generator.formats import parse_formats
     from generator.house_style import resolve_style
     from generator.output_writer import Staging, write_documents
     from generator.profile import load_profile
@@ -486,7 +489,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from generator.audit import ANSWERS_FILE, answers_yaml, review_markdown, run_audit
     from generator.audit_docs import gap_document, report_document
     from generator.audit_workbook import workbook_document
-    from generator.build import parse_formats
+    from generator.formats import parse_formats
     from generator.output_writer import Staging, write_documents
 
     catalog = _catalog_for(args)
