@@ -221,7 +221,7 @@ def _iso_date(text: str) -> dt.date:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``safety-manual`` command."""
-    from generator.lifeline import fewer_collections
+    from generator.collector import fewer_collections
 
     fewer_collections()
     args = _parser().parse_args(argv)

@@ -7,30 +7,19 @@ ends with EOF and the worker exits at once instead of running on for minutes.
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
 
+from generator.collector import fewer_collections
+
 EXIT_ORPHANED = 75
 
 
 def _interrupt(_sig: int, _frame: Any) -> None:
     raise KeyboardInterrupt
-
-
-def fewer_collections() -> None:
-    """Make Python's cycle collector cheaper for a build (in the command and in its workers).
-
-    The modules loaded so far live as long as the process: frozen, the collector no longer
-    rescans them; and a young-object collection runs every 2,000 allocations instead of 700.
-    Together this took a tenth off a build; the peak memory of a one-process build grew by
-    about 20 MB (measured in benchmarks/), because cycles are freed a little later.
-    """
-    gc.freeze()
-    gc.set_threshold(2000, 10, 10)
 
 
 def watch(lifeline: Connection, builds: bool = True) -> None:
@@ -41,7 +30,7 @@ def watch(lifeline: Connection, builds: bool = True) -> None:
     files back if it was committing. A worker that only lays out PDFs writes nothing
     itself: it ignores Ctrl-C (its parent stops it) and SIGTERM ends it at once.
     """
-    fewer_collections()
+    fewer_collections()  # the worker allocates as the build does
     if builds:
         signal.signal(signal.SIGTERM, _interrupt)
     else:
