@@ -30,7 +30,7 @@ def _fingerprint(folders: list[Path]) -> str:
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
     for folder in folders:
         for top, dirs, files in os.walk(folder):
-            dirs.sort()
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # compiled copies of the modules
             for name in sorted(files):
                 path = Path(top) / name
                 stat = path.stat()
