@@ -44,6 +44,18 @@ def _env(**extra: str) -> dict[str, str]:
     return dict(env, PYTHONPATH=str(ROOT), **extra)
 
 
+def _run_cli(*args: str, timeout: float = 60, **env: str) -> subprocess.CompletedProcess:
+    """Run ``python -m generator`` to the end, capturing its output (faults off unless ``env`` sets one)."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=ROOT,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def _cli(*args: str, **env: str) -> subprocess.Popen:
     """Start ``python -m generator`` in its own session (so every process it starts can be found)."""
     return subprocess.Popen(
@@ -302,34 +314,10 @@ def test_a_second_update_or_build_stops_while_one_runs(rev1, tmp_path):
     first = _cli(*_update_args(profile, out), **{FAULT: "build-started:stop", faults.MARK_DIR: str(marks)})
     try:
         _wait_marks(marks, 1, first)
-        second = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "generator",
-                "update",
-                str(profile),
-                "--add-hazard",
-                "fall_protection",
-                "-o",
-                str(out),
-            ],
-            cwd=ROOT,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        second = _run_cli("update", str(profile), "--add-hazard", "fall_protection", "-o", str(out))
         assert second.returncode == 2
         assert second.stderr == f"error: {profile}: another update of this profile is running (pid {first.pid})\n"
-        third = subprocess.run(
-            [sys.executable, "-m", "generator", "build", str(profile), "-o", str(out), "--format", "docx"],
-            cwd=ROOT,
-            env=_env(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        third = _run_cli("build", str(profile), "-o", str(out), "--format", "docx")
         assert third.returncode == 2
         assert third.stderr == f"error: {out}: another build of this folder is running (pid {first.pid})\n"
     finally:
@@ -416,14 +404,7 @@ LOGOS = {
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_profile_that_is_not_a_file_ends_at_once(tmp_path, kind):
     profile = _fifo(tmp_path / "profile.yaml") if kind == "fifo" else Path("/dev/zero")
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(profile), "-o", str(tmp_path / "out")],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    proc = _run_cli("build", str(profile), "-o", str(tmp_path / "out"), timeout=30)
     assert proc.returncode == 2
     assert proc.stderr == (
         f"error: {profile}: not a regular file (a pipe, device or socket cannot be a profile or content file)\n"
@@ -435,14 +416,7 @@ def test_profile_that_is_not_a_file_ends_at_once(tmp_path, kind):
 def test_logo_that_is_not_a_small_image_ends_at_once(tmp_path, kind):
     make, message = LOGOS[kind]
     profile = _profile_with_logo(tmp_path, make)
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(profile), "-o", str(tmp_path / "out"), "--format", "docx"],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    proc = _run_cli("build", str(profile), "-o", str(tmp_path / "out"), "--format", "docx", timeout=30)
     assert proc.returncode == 2
     assert proc.stderr == f"error: company.logo: 'logo.png': {message}\n"
     assert not (tmp_path / "out").exists()
@@ -484,14 +458,16 @@ def test_runaway_pack_template_is_stopped(tmp_path, kind):
     profile = tmp_path / "profile.yaml"
     profile.write_text(PROFILE)
     start = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(profile), "-o", str(tmp_path / "out")]
-        + ["--packs", str(packs), "--format", "docx"],
-        cwd=ROOT,
-        env=_env(SAFETY_MANUAL_TEMPLATE_SECONDS="1"),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    proc = _run_cli(
+        "build",
+        str(profile),
+        "-o",
+        str(tmp_path / "out"),
+        "--packs",
+        str(packs),
+        "--format",
+        "docx",
+        SAFETY_MANUAL_TEMPLATE_SECONDS="1",
     )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == f"error: {packs}/acme-secor/sections/policy.md:3: {message}\n"

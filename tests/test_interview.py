@@ -15,6 +15,21 @@ from conftest import ROOT, run_cli
 
 from generator.profile import load_profile
 
+# how the company works: answered in the files so the terminal tests reach the questions they test
+OPERATIONS = {
+    "works_alone": "sometimes",
+    "alone_when": ["client_sites"],
+    "crews": "owner_leads",
+    "owner_roles": ["supervisor"],
+    "hires_out": ["gas"],
+    "vehicles": ["pickup"],
+    "access": "ladders_only",
+    "locations": ["client_sites"],
+    "shift_hours": 8,
+    "travel": "local",
+}
+
+
 FULL = {
     "company": {"name": "North Shore Electric", "province": "BC", "workers": 15, "industry": "electrical"},
     "partner": "bccsa",
@@ -123,18 +138,7 @@ def test_interactive_questionnaire_in_a_terminal(tmp_path, catalog):
             "first_aiders": [],
         },
         "document": {"program_start": ""},
-        "operations": {
-            "works_alone": "sometimes",
-            "alone_when": ["client_sites"],
-            "crews": "owner_leads",
-            "owner_roles": ["supervisor"],
-            "hires_out": ["gas"],
-            "vehicles": ["pickup"],
-            "access": "ladders_only",
-            "locations": ["homes"],
-            "shift_hours": 9,
-            "travel": "local",
-        },
+        "operations": dict(OPERATIONS, locations=["homes"], shift_hours=9),
     }
     _write(tmp_path / "answers.yaml", answers)
     child = _spawn(["interview", "--answers", "answers.yaml", "-o", "profile.yaml"], tmp_path)
@@ -185,19 +189,7 @@ REST = {  # everything after the certification questions, so terminal tests stay
     },
     "emergency": {"hospital": {"name": "General Hospital", "address": ""}, "muster_point": "", "first_aiders": []},
     "document": {"program_start": ""},
-    # how the company works: answered here so the terminal tests reach the questions they test
-    "operations": {
-        "works_alone": "sometimes",
-        "alone_when": ["client_sites"],
-        "crews": "owner_leads",
-        "owner_roles": ["supervisor"],
-        "hires_out": ["gas"],
-        "vehicles": ["pickup"],
-        "access": "ladders_only",
-        "locations": ["client_sites"],
-        "shift_hours": 8,
-        "travel": "local",
-    },
+    "operations": OPERATIONS,
 }
 
 
