@@ -173,7 +173,13 @@ def _time_budget() -> Iterator[None]:
     previous: Any = None
     if timer:
 
-        def _expired(_sig: int, _frame: Any) -> None:
+        def _expired(_sig: int, frame: Any) -> None:
+            if not _in_template(frame):
+                # not yet (or no longer) inside the template's code, e.g. a busy machine held the
+                # process before rendering began: stop it a moment later, where the error can
+                # name the template's line
+                signal.setitimer(signal.ITIMER_REAL, 0.05)
+                return
             raise BudgetExceeded(f"took longer than {MAX_TEMPLATE_SECONDS:g} seconds")
 
         previous = signal.signal(signal.SIGALRM, _expired)
@@ -251,6 +257,22 @@ def render(env: jinja2.Environment, name: str, context: dict[str, Any], display_
         ) from None
 
 
+_TEMPLATE_SUFFIXES = (".md", ".html", ".j2")
+
+
+def _is_template_code(frame: Any) -> bool:
+    return "__jinja_template__" in frame.f_globals or frame.f_code.co_filename.endswith(_TEMPLATE_SUFFIXES)
+
+
+def _in_template(frame: Any) -> bool:
+    """Whether ``frame`` or a frame that called it runs a template's compiled code."""
+    while frame is not None:
+        if _is_template_code(frame):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _render_capped(template: jinja2.Template, context: dict[str, Any]) -> str:
     """Render ``template``, stopping once its output passes the size budget."""
     parts, total = [], 0
@@ -277,11 +299,11 @@ def _template_frame(exc: BaseException, name: str, root: Path | None) -> tuple[s
     found: tuple[str, int | None] = (name, None)
     while tb is not None:
         code = tb.tb_frame.f_code
-        if code.co_filename.endswith((".md", ".html", ".j2")) or "template" in code.co_name:
+        if code.co_filename.endswith(_TEMPLATE_SUFFIXES) or "template" in code.co_name:
             filename = tb.tb_frame.f_globals.get("__jinja_template__")
             if filename is not None:
                 found = (_display(filename.filename or name, root), filename.get_corresponding_lineno(tb.tb_lineno))
-            elif code.co_filename.endswith((".md", ".html", ".j2")):
+            elif code.co_filename.endswith(_TEMPLATE_SUFFIXES):
                 # Jinja rewrites the traceback: its frames carry the template's own file (in a
                 # custom pack, the pack's file, not the bundled one it overrides) and line
                 found = (_display(code.co_filename, root), tb.tb_lineno)

@@ -575,3 +575,28 @@ def test_outputs_follow_the_umask(rev1):
         str(p.relative_to(out)): stat.S_IMODE(p.stat().st_mode) for p in out.rglob("*") if not p.name.startswith(".")
     }
     assert modes and all(mode == (0o750 if (out / p).is_dir() else 0o640) for p, mode in modes.items()), modes
+
+
+def test_a_budget_that_runs_out_before_the_template_starts_still_names_its_line(tmp_path, monkeypatch):
+    """On a busy machine the time can be up before the template's first line runs (seen in CI):
+    the stop waits until it is inside the template, so the error still names the line."""
+    from generator import templating
+    from generator.errors import ContentError
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "slow.md").write_text("# Title\n{% for i in range(10**9) %}{% endfor %}\n", encoding="utf-8")
+    monkeypatch.setattr(templating, "MAX_TEMPLATE_SECONDS", 0.2)
+    held = templating._render_capped
+
+    def held_back(template, context):
+        time.sleep(0.4)  # the process is held before rendering begins
+        return held(template, context)
+
+    monkeypatch.setattr(templating, "_render_capped", held_back)
+    env = templating.make_environment([folder])
+    with pytest.raises(ContentError) as caught:
+        templating.render(env, "slow.md", {}, display_root=tmp_path)
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line) == ("templates/slow.md", 2)
+    assert problem.message == "template stopped: took longer than 0.2 seconds"
